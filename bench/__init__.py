@@ -1,0 +1,1 @@
+"""hvmdoc benchmarks: ``make bench`` (``python -m bench``)."""

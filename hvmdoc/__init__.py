@@ -1,0 +1,19 @@
+"""hvmdoc: executable documentation of SmartOS's HVM exclusion lock and its fix.
+
+In 2018 SmartOS kept bhyve and KVM from sharing VMX/SVM with an advisory lock,
+``hvm_excl_hold()``/``hvm_excl_rele()`` (illumos-joyent ``usr/src/uts/i86pc/os/pc_hvm.c``,
+OS-6400); OS-7080 (July 2018) replaced it with the HMA API. The package holds a
+reference model of that behaviour (:mod:`hvmdoc.model`), parsers and renderers
+for real tool output (:mod:`hvmdoc.formats`), emulated tools
+(:mod:`hvmdoc.tools`), and the checker that replays the site's sessions
+(:mod:`hvmdoc.sessions`).
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("hvmdoc")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+unknown"
+
+__all__ = ["__version__"]

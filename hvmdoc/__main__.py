@@ -1,0 +1,5 @@
+"""``python -m hvmdoc`` runs the CLI."""
+
+from hvmdoc.cli import main
+
+main()

@@ -1,0 +1,92 @@
+"""The ``hvmdoc`` command line: one subcommand per job.
+
+Subcommands live in their own modules under :mod:`hvmdoc.cli` and are imported
+only when run, so ``hvmdoc --help`` stays fast. Every error reaches the user as
+one line on stderr (no traceback; ``HVMDOC_DEBUG=1`` shows one), with exit 0
+on success, 1 when a check found a difference, 2 on bad usage or bad input.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from hvmdoc import __version__
+from hvmdoc.errors import HvmdocError
+
+#: name -> (module under hvmdoc.cli, one-line help). The module defines ``command``.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("check", "Replay every session block and Python example in the docs."),
+    "run": ("run", "Run commands on an emulated host and print the transcript."),
+    "shell": ("shell", "An interactive SmartOS global zone simulator (workshops)."),
+    "race": ("race", "Outcome distribution of the autoboot race for the lock at reboot."),
+    "parse": ("parse", "Parse real mdb, dtrace or vmadm output into records."),
+    "fold": ("fold", "Fold DTrace stacks for flame graphs (like stackcollapse.pl)."),
+    "symbolize": ("symbolize", "Name bare-address stack frames from a symbol table."),
+    "docs": ("docs", "Write the generated pages (assumptions, CLI reference)."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = SUBCOMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module = importlib.import_module(f"hvmdoc.cli.{entry[0]}")
+        command: click.Command = module.command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SUBCOMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="hvmdoc")
+def cli() -> None:
+    """hvmdoc: SmartOS's bhyve/KVM HVM exclusion, as executable documentation.
+
+    Exit status: 0 success, 1 a check found a difference, 2 bad usage or input.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console entry point: run the CLI, turning every error into one stderr line."""
+    try:
+        return cli.main(args=argv, prog_name="hvmdoc", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("hvmdoc: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except HvmdocError as exc:
+        click.echo(f"hvmdoc: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        # The reader went away (`hvmdoc fold big.txt | head`): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("HVMDOC_DEBUG"):
+            raise
+        click.echo(
+            f"hvmdoc: internal error: {type(exc).__name__}: {exc} (HVMDOC_DEBUG=1 shows more)",
+            err=True,
+        )
+        sys.exit(70)  # EX_SOFTWARE (sysexits.h): a bug in hvmdoc, not in the input

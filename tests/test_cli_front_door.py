@@ -1,0 +1,42 @@
+"""The CLI's front door: --help, --version, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from hvmdoc import __version__
+from hvmdoc.cli import SUBCOMMANDS
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hvmdoc", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_help_lists_every_subcommand() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for name in SUBCOMMANDS:
+        assert name in result.stdout
+
+
+def test_version_prints_package_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert __version__ in result.stdout
+
+
+def test_unknown_subcommand_is_bad_usage_without_traceback() -> None:
+    result = run_cli("no-such-command")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "no-such-command" in result.stderr
+
+
+def test_every_subcommand_has_help() -> None:
+    for name in SUBCOMMANDS:
+        result = run_cli(name, "--help")
+        assert result.returncode == 0, (name, result.stderr)
+        assert "Usage:" in result.stdout
