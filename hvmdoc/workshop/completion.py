@@ -1,0 +1,40 @@
+"""Tab completion for the line editor, answered by the terminal itself.
+
+The tools' terminal knows the commands, subcommands, VM aliases and UUIDs and mdb
+symbols (``Terminal.complete``); this adapter only tells prompt_toolkit which
+part of the line a candidate replaces: the word before the cursor.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+
+from hvmdoc.workshop.api import Term
+
+#: What a candidate replaces: the text after the last blank, quote, `(`, `|` or `=`.
+WORD = re.compile(r"[^\s'\"(|=]*$")
+
+
+def current_word(text: str) -> str:
+    """The word being completed at the end of ``text``."""
+    match = WORD.search(text)
+    return match.group(0) if match else ""
+
+
+class TermCompleter(Completer):
+    """Completions from :meth:`hvmdoc.workshop.api.Term.complete`."""
+
+    def __init__(self, term: Term) -> None:
+        self.term = term
+
+    def get_completions(
+        self, document: Document, complete_event: CompleteEvent
+    ) -> Iterator[Completion]:
+        text = document.text_before_cursor
+        word = current_word(text)
+        for candidate in self.term.complete(text):
+            yield Completion(candidate, start_position=-len(word))

@@ -1,0 +1,179 @@
+"""The read-eval-print loop of ``hvmdoc shell``: line editor, plain input, or a script.
+
+Every line goes to the terminal (:class:`hvmdoc.workshop.api.Term`); the loop
+itself knows only what a terminal window does around a shell: ``exit`` and
+Ctrl-D leave (Ctrl-D in ``mdb -k`` quits mdb, as the real one does), Ctrl-C at a
+prompt gives a fresh prompt, Ctrl-C while ``dtrace`` runs in the foreground stops
+it and prints what it prints on the way out, and ``reset`` returns the host to
+its scenario's start.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from types import FrameType
+from typing import TextIO
+
+from hvmdoc.errors import HvmdocError
+from hvmdoc.workshop.api import Job, Term
+
+#: Seconds between polls of a running foreground job's output.
+POLL_INTERVAL = 0.05
+
+#: Lines the loop answers itself at the shell prompt (not inside mdb).
+LEAVE_WORDS = frozenset({"exit", "logout"})
+RESET_WORD = "reset"
+
+ReadLine = Callable[[str], str]
+"""Reads one line after showing a prompt; raises EOFError (Ctrl-D) or KeyboardInterrupt."""
+
+
+def plain_reader(prompt: str) -> str:
+    """``input()``: the fallback where the line editor cannot run."""
+    return input(prompt)
+
+
+def editor_reader(term: Term) -> ReadLine:
+    """A prompt_toolkit line editor: history, emacs keys, Tab completion via ``term``."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.shortcuts import CompleteStyle
+
+    from hvmdoc.workshop.completion import TermCompleter
+
+    session: PromptSession[str] = PromptSession(
+        history=InMemoryHistory(),
+        completer=TermCompleter(term),
+        complete_style=CompleteStyle.READLINE_LIKE,
+        complete_while_typing=False,
+        enable_history_search=False,
+        mouse_support=False,
+    )
+
+    def read(prompt: str) -> str:
+        return session.prompt(prompt)
+
+    return read
+
+
+def can_use_editor(stdin: TextIO, stdout: TextIO) -> bool:
+    """True when both ends are terminals prompt_toolkit can drive."""
+    if os.environ.get("TERM", "") in {"", "dumb"}:
+        return False
+    try:
+        return stdin.isatty() and stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+class InterruptFlag:
+    """Turns SIGINT into a flag while a foreground job runs (no exception mid-model)."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+        self._previous: Callable[[int, FrameType | None], object] | int | None = None
+
+    def __enter__(self) -> InterruptFlag:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.event.set()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def run_job(job: Job, out: TextIO, *, on_tty: bool) -> None:
+    """Show a foreground job's output as it comes until Ctrl-C, then its exit output."""
+    with InterruptFlag() as flag:
+        while not flag.event.wait(POLL_INTERVAL):
+            chunk = job.read()
+            if chunk:
+                out.write(chunk)
+                out.flush()
+        chunk = job.read()
+    if chunk:
+        out.write(chunk)
+    if on_tty:
+        out.write("\n")  # the terminal echoed ^C and left the cursor after it
+    out.write(job.interrupt())
+    out.flush()
+
+
+def interactive(
+    term: Term,
+    read_line: ReadLine,
+    out: TextIO,
+    *,
+    on_tty: bool,
+    after_command: Callable[[], None] = lambda: None,
+) -> int:
+    """Prompt, run, show, until ``exit`` or Ctrl-D; return the exit status (0).
+
+    ``after_command`` runs after each line (``--record`` saves the page there, so
+    closing the window loses nothing).
+    """
+    while True:
+        out.write(term.pending())
+        out.flush()
+        try:
+            line = read_line(term.prompt)
+        except KeyboardInterrupt:
+            if not on_tty:
+                out.write("\n")
+            continue
+        except EOFError:
+            out.write("\n")
+            if term.in_mdb:
+                out.write(term.execute("$q"))
+                continue
+            return 0
+        word = line.strip()
+        if not term.in_mdb and word.split(" ")[0] in LEAVE_WORDS:
+            return 0
+        if not term.in_mdb and word == RESET_WORD:
+            out.write(term.reset())
+            continue
+        try:
+            result = term.start(line)
+            if isinstance(result, str):
+                out.write(result)
+            else:
+                run_job(result, out, on_tty=on_tty)
+        except HvmdocError:
+            raise
+        except Exception as exc:  # a bug in hvmdoc must not end a trainee's session
+            print(f"hvmdoc: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        out.flush()
+        after_command()
+
+
+def scripted(term: Term, lines: Iterable[str], out: TextIO) -> int:
+    """Run lines from a pipe or file and print the transcript as ``hvmdoc run`` does."""
+    for line in _chomp(lines):
+        prompt = term.prompt
+        out.write(f"{prompt}{line}\n")
+        out.write(term.execute(line))
+    out.flush()
+    return 0
+
+
+def _chomp(lines: Iterable[str]) -> Iterator[str]:
+    for line in lines:
+        yield line[:-1] if line.endswith("\n") else line
+
+
+def read_stdin() -> Iterator[str]:
+    """Lines of standard input, decoded leniently."""
+    stream = sys.stdin
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="replace")
+    yield from stream

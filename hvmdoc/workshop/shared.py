@@ -1,0 +1,138 @@
+"""One emulated host, several terminals: the in-process side of ``hvmdoc shell``.
+
+:class:`SharedHost` owns a :class:`hvmdoc.tools.session.HostSession` and a lock:
+the model is not meant for two threads at once, and the terminal of an attached
+shell is served from another thread. Every call into the tools takes the lock,
+so a ``vmadm start`` typed in one terminal runs whole while a ``dtrace`` in
+another waits to read what it fired. Each terminal's work goes to the shared
+:class:`~hvmdoc.workshop.journal.Journal`, from which ``--record`` writes a page.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from hvmdoc.tools.session import HostSession
+from hvmdoc.tools.terminal import ForegroundJob, Terminal
+from hvmdoc.workshop.journal import Command, JobStarted, Journal, Reset
+from hvmdoc.workshop.record import HostSpec, render_page
+
+
+class SharedHost:
+    """A host from a scenario, shared by every terminal opened on it."""
+
+    def __init__(self, spec: HostSpec) -> None:
+        self.spec = spec
+        self.lock = threading.RLock()
+        self.journal = Journal()
+        self.session = HostSession(spec.scenario, spec.platform, spec.cpu, spec.seed)
+        self._terminals: list[SharedTerminal] = []
+
+    def terminal(self) -> SharedTerminal:
+        """Open a new terminal on this host (ids count from 0)."""
+        with self.lock:
+            shared = SharedTerminal(self, len(self._terminals), self.session.terminal())
+            self._terminals.append(shared)
+            return shared
+
+    def reset(self) -> None:
+        """Back to the scenario's start: every terminal sees the fresh host."""
+        with self.lock:
+            self.session.reset()
+            self.journal.add(Reset(self.spec.scenario, self.spec.platform, self.spec.cpu))
+
+
+class SharedJob:
+    """A foreground job whose output is kept for the journal."""
+
+    def __init__(self, owner: SharedTerminal, prompt: str, line: str, job: ForegroundJob) -> None:
+        self._owner = owner
+        self._prompt = prompt
+        self._line = line
+        self._job = job
+        self._seen: list[str] = []
+        self._done = False
+
+    def read(self) -> str:
+        """Output since the last read."""
+        with self._owner.host.lock:
+            if self._done:
+                return ""
+            chunk = self._job.read()
+            self._seen.append(chunk)
+            return chunk
+
+    def interrupt(self) -> str:
+        """Stop the job as Ctrl-C does and journal the whole of its output."""
+        with self._owner.host.lock:
+            if self._done:
+                return ""
+            final = self._job.interrupt()
+            self._done = True
+            output = "".join(self._seen) + final
+            self._owner.host.journal.add(
+                Command(self._owner.ident, self._prompt, self._line, output, foreground=True)
+            )
+            return final
+
+
+class SharedTerminal:
+    """A terminal of a :class:`SharedHost`; implements :class:`hvmdoc.workshop.api.Term`."""
+
+    def __init__(self, host: SharedHost, ident: int, terminal: Terminal) -> None:
+        self.host = host
+        self.ident = ident
+        self._terminal = terminal
+
+    @property
+    def prompt(self) -> str:
+        """The prompt the next line is typed at."""
+        with self.host.lock:
+            return self._terminal.prompt
+
+    @property
+    def in_mdb(self) -> bool:
+        """True while an interactive ``mdb -k`` is open here."""
+        with self.host.lock:
+            return self._terminal.in_mdb
+
+    def execute(self, line: str) -> str:
+        """Run one line to completion (a ``dtrace`` is stopped as by Ctrl-C)."""
+        with self.host.lock:
+            prompt = self._terminal.prompt
+            output = self._terminal.execute(line)
+            self.host.journal.add(Command(self.ident, prompt, line, output))
+            return output
+
+    def start(self, line: str) -> SharedJob | str:
+        """Run one line; a long-running command comes back as a job to read and stop."""
+        with self.host.lock:
+            prompt = self._terminal.prompt
+            result = self._terminal.start(line)
+            if isinstance(result, str):
+                self.host.journal.add(Command(self.ident, prompt, line, result))
+                return result
+            self.host.journal.add(JobStarted(self.ident))
+            return SharedJob(self, prompt, line, result)
+
+    def complete(self, text: str) -> list[str]:
+        """Tab-completion candidates from the tools' terminal."""
+        with self.host.lock:
+            return list(self._terminal.complete(text))
+
+    def pending(self) -> str:
+        """Background-job output waiting to be shown."""
+        return ""
+
+    def reset(self) -> str:
+        """Reset the whole host to the scenario's start."""
+        self.host.reset()
+        spec = self.host.spec
+        return f"hvmdoc: host reset to the start of scenario {spec.scenario} (seed {spec.seed})\n"
+
+    def record(self) -> str:
+        """This terminal's session as an executable block page."""
+        return render_page(self.host.spec, self.ident, self.host.journal.entries())
+
+    def close(self) -> None:
+        """Nothing to release in-process."""
