@@ -50,3 +50,11 @@ fuzz: $(STAMP)
 
 clean:
 	rm -rf site site-offline test-output .mypy_cache .ruff_cache
+
+# Workshop kit: wheels of hvmdoc and its runtime dependencies, for a room with no
+# network (pip install --no-index --find-links wheelhouse hvmdoc). Downloads happen
+# here, at set-up time; the dependency wheels are kept, only hvmdoc's own is rebuilt.
+.PHONY: wheelhouse
+wheelhouse: $(STAMP)
+	rm -f wheelhouse/hvmdoc-*.whl
+	$(BIN)/python -m pip wheel --quiet -c requirements/constraints.txt --wheel-dir wheelhouse .
