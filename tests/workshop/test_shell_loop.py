@@ -1,0 +1,139 @@
+"""The loop around the terminal: exit, Ctrl-D, Ctrl-C at a prompt, reset, foreground jobs.
+
+The terminal here is a recording stand-in, so these tests pin the loop's own
+rules; the real tools' terminal is driven end to end in test_shell_pty.py.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import threading
+from collections.abc import Iterator
+
+from hvmdoc.workshop import repl
+from hvmdoc.workshop.api import Job
+
+
+class StubJob:
+    """A foreground job that prints one chunk per read until interrupted."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+        self.interrupted = False
+
+    def read(self) -> str:
+        self.reads += 1
+        return f"tick {self.reads}\n" if self.reads <= 2 else ""
+
+    def interrupt(self) -> str:
+        self.interrupted = True
+        return "bye\n"
+
+
+class StubTerm:
+    """Echoes lines; `mdb -k` opens a `> ` prompt until `$q`; `dtrace` starts a job."""
+
+    def __init__(self) -> None:
+        self.mdb = False
+        self.lines: list[str] = []
+        self.resets = 0
+        self.job = StubJob()
+
+    @property
+    def prompt(self) -> str:
+        return "> " if self.mdb else "# "
+
+    @property
+    def in_mdb(self) -> bool:
+        return self.mdb
+
+    def execute(self, line: str) -> str:
+        self.lines.append(line)
+        if line == "mdb -k":
+            self.mdb = True
+        elif line == "$q":
+            self.mdb = False
+        return f"ran {line}\n"
+
+    def start(self, line: str) -> Job | str:
+        if line.startswith("dtrace"):
+            self.lines.append(line)
+            return self.job
+        return self.execute(line)
+
+    def complete(self, text: str) -> list[str]:
+        return []
+
+    def pending(self) -> str:
+        return ""
+
+    def reset(self) -> str:
+        self.resets += 1
+        return "reset\n"
+
+    def record(self) -> str:
+        return ""
+
+    def close(self) -> None:
+        pass
+
+
+def reader(items: list[str | type[BaseException]]) -> repl.ReadLine:
+    feed: Iterator[str | type[BaseException]] = iter(items)
+
+    def read(prompt: str) -> str:
+        item = next(feed)
+        if isinstance(item, str):
+            return item
+        raise item
+
+    return read
+
+
+def test_exit_leaves_with_zero_and_runs_nothing_after() -> None:
+    term, out = StubTerm(), io.StringIO()
+    status = repl.interactive(term, reader(["uname -v", "exit", "never"]), out, on_tty=False)
+    assert status == 0
+    assert term.lines == ["uname -v"]
+
+
+def test_ctrl_c_at_prompt_gives_new_prompt_and_ctrl_d_leaves() -> None:
+    term, out = StubTerm(), io.StringIO()
+    items: list[str | type[BaseException]] = [KeyboardInterrupt, "echo x", EOFError]
+    assert repl.interactive(term, reader(items), out, on_tty=False) == 0
+    assert term.lines == ["echo x"]
+
+
+def test_ctrl_d_in_mdb_quits_mdb_then_leaves_on_second() -> None:
+    term, out = StubTerm(), io.StringIO()
+    items: list[str | type[BaseException]] = ["mdb -k", EOFError, "exit"]
+    assert repl.interactive(term, reader(items), out, on_tty=False) == 0
+    assert term.lines == ["mdb -k", "$q"]
+
+
+def test_exit_inside_mdb_goes_to_mdb_and_reset_is_the_shells() -> None:
+    term, out = StubTerm(), io.StringIO()
+    items: list[str | type[BaseException]] = ["mdb -k", "exit", "$q", "reset", "exit"]
+    repl.interactive(term, reader(items), out, on_tty=False)
+    assert term.lines == ["mdb -k", "exit", "$q"]
+    assert term.resets == 1
+
+
+def test_foreground_job_streams_until_sigint_then_prints_exit_output() -> None:
+    job, out = StubJob(), io.StringIO()
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    repl.run_job(job, out, on_tty=False)
+    timer.join()
+    assert job.interrupted
+    assert out.getvalue() == "tick 1\ntick 2\nbye\n"
+    # The loop put the previous SIGINT handler back.
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_scripted_prints_prompt_line_output() -> None:
+    term, out = StubTerm(), io.StringIO()
+    repl.scripted(term, ["mdb -k\n", "::help\n", "$q"], out)
+    assert out.getvalue() == "# mdb -k\nran mdb -k\n> ::help\nran ::help\n> $q\nran $q\n"
