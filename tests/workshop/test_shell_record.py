@@ -22,7 +22,13 @@ def test_own_commands_share_one_block_with_prompts_and_output() -> None:
         Command(0, "> ", "$q", ""),
     ]
     [block] = blocks_for(0, entries)
-    assert block.lines == [f"{P}uname -v", "joyent_x", f"{P}mdb -k", "Loading modules: [ unix ]", "> $q"]
+    assert block.lines == [
+        f"{P}uname -v",
+        "joyent_x",
+        f"{P}mdb -k",
+        "Loading modules: [ unix ]",
+        "> $q",
+    ]
     assert block.setup == [] and block.meanwhile == []
 
 
