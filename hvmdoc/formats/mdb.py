@@ -1,0 +1,405 @@
+"""What ``mdb -k`` prints, as records, and back.
+
+Records (frozen dataclasses; field names are public API):
+
+- :class:`Banner` ``(modules)`` -- ``Loading modules: [ unix genunix ... ]``.
+  The seed's elided ``[ ... ]`` is ``Banner(("...",))``.
+- :class:`Command` ``(text, prompt="> ")`` -- a command typed at mdb's prompt.
+- :class:`Value` ``(text, member=None, depth=0)`` -- one ``::print`` line: a bare
+  value (``0``, ``0x5``, ``0xfffffffff8224185 "SmartOS KVM"``) or a struct
+  member (``zone_name = 0xfffffffffbf3ff40 "global"``), ``depth`` levels of
+  four-space indentation deep; ``{`` and ``}`` of nested structs are values too.
+  Properties ``integer``, ``address`` and ``string`` decode the text.
+- :class:`Whatis` ``(address, answer)`` -- ``%p is ANSWER`` from ``::whatis``,
+  e.g. ``answer="vmmdev_mod_incr+0x37, in vmm's text segment"``; properties
+  ``symbol``, ``offset``, ``module``, ``segment`` decode the symbol form.
+- :class:`NmHeader` ``()`` and :class:`NmSymbol` ``(value, size, type, bind,
+  other, shndx, name)`` -- ``::nm``'s default table.
+- :class:`StackFrame` ``(frame_pointer, function, offset=None, module=None,
+  args=())`` -- one ``$C`` line: ``%0?lr %a(ARGS)``.
+- :class:`Error` ``(text)`` -- ``mdb: TEXT`` (warnings and errors).
+- :class:`Blank` ``()`` -- an empty line.
+
+Sources (illumos-gate, ``usr/src/cmd/mdb/common/mdb/``):
+
+- ``mdb_print.c`` (``::print``): integers in hex with ``0x`` (``0`` for zero),
+  ``char *`` members as the pointer then the quoted string, struct members as
+  ``name = value`` indented four spaces per level.
+- ``mdb_whatis.c``, ``mdb_whatis_report_address()``: ``"%p is "`` then ``"%a, "``
+  and the caller's text; genunix's module callback adds ``"in %s's %s\\n"``
+  (``text segment``, ``data segment``...). ``cmd_whatis()`` ends with
+  ``"%p is unknown"`` for what nobody explained. ``%p`` prints hex without ``0x``.
+- ``mdb_nm.c``, ``cmd_nm()``: header ``Value``/``Size`` in ``%-18s``, ``Type``,
+  ``Bind``, ``Other`` in ``%-5s``, ``Shndx`` in ``%-8s`` then ``Name``, joined by
+  spaces; rows ``0x%016llx|0x%016llx|%-5s|%-5s|0x%-3x|%-8s|%s`` (hex radix, LP64).
+- ``mdb_stack.c``, ``mdb_stack_frame()``: ``"%0?lr "`` (frame pointer, 16 hex
+  digits), ``"%a("``, arguments ``"%lr"`` joined by ``", "``, ``")\\n"``.
+- ``mdb_lex.l`` ``yyerror()`` and ``vwarn()``: messages start with ``mdb: ``.
+- The banner is printed by ``mdb_main.c`` as modules load (``" %s"`` each).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from hvmdoc.formats.errors import ParseError
+
+__all__ = [
+    "BANNER_PREFIX",
+    "NM_HEADER_LINE",
+    "PROMPT",
+    "Banner",
+    "Blank",
+    "Command",
+    "Error",
+    "NmHeader",
+    "NmSymbol",
+    "Record",
+    "StackFrame",
+    "Value",
+    "Whatis",
+    "format_integer",
+    "format_string_pointer",
+    "member",
+    "parse",
+    "render",
+    "render_record",
+    "whatis_symbol",
+]
+
+PROMPT = "> "
+BANNER_PREFIX = "Loading modules: ["
+_ERROR_PREFIX = "mdb: "
+#: ``cmd_nm()`` header in hex radix on LP64 (``hwidth`` 18).
+NM_HEADER_LINE = " ".join(
+    (f"{'Value':<18}", f"{'Size':<18}", f"{'Type':<5}", f"{'Bind':<5}", "Other", "Shndx   ", "Name")
+)
+_INDENT = "    "
+
+
+@dataclass(frozen=True, slots=True)
+class Banner:
+    """``Loading modules: [ m1 m2 ... ]``."""
+
+    modules: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command line typed at mdb's prompt (the prompt is part of the output)."""
+
+    text: str
+    prompt: str = PROMPT
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One line of ``::print`` output."""
+
+    text: str
+    member: str | None = None
+    depth: int = 0
+
+    @property
+    def integer(self) -> int | None:
+        """The value as an integer (``0``, ``0x5``, or a pointer before its string)."""
+        head = self.text.split(" ", 1)[0]
+        return _number(head)
+
+    @property
+    def address(self) -> int | None:
+        """The pointer of a ``0xADDR "string"`` value (None for NULL and non-pointers)."""
+        head, space, _ = self.text.partition(" ")
+        return _number(head) if space and head.startswith("0x") else None
+
+    @property
+    def string(self) -> str | None:
+        """The quoted string after a pointer, unquoted (None when there is none)."""
+        _, space, rest = self.text.partition(" ")
+        if space and len(rest) >= 2 and rest[0] == '"' and rest[-1] == '"':
+            return rest[1:-1]
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Whatis:
+    """``ADDR is ANSWER``: one ``::whatis`` answer."""
+
+    address: int
+    answer: str
+
+    def _symbol_part(self) -> tuple[str | None, str, int] | None:
+        sym, comma, _ = self.answer.partition(", ")
+        if not comma or " " in sym:
+            return None
+        module, tick, rest = sym.rpartition("`")
+        name, plus, off = rest.partition("+")
+        offset = _number(off) if plus else 0
+        if not name or offset is None:
+            return None
+        return (module if tick else None, name, offset)
+
+    @property
+    def symbol(self) -> str | None:
+        """The symbol the address falls in, when mdb named one."""
+        part = self._symbol_part()
+        return part[1] if part else None
+
+    @property
+    def offset(self) -> int | None:
+        """The address's offset into :attr:`symbol`."""
+        part = self._symbol_part()
+        return part[2] if part else None
+
+    @property
+    def module(self) -> str | None:
+        """The kernel module of ``in MODULE's SEGMENT segment``."""
+        _, sep, tail = self.answer.rpartition(", in ")
+        module, apos, _ = tail.partition("'s ")
+        return module if sep and apos else None
+
+    @property
+    def segment(self) -> str | None:
+        """``text``, ``data``... of ``in MODULE's SEGMENT segment``."""
+        _, sep, tail = self.answer.rpartition("'s ")
+        return tail.removesuffix(" segment") if sep and tail.endswith(" segment") else None
+
+
+@dataclass(frozen=True, slots=True)
+class NmHeader:
+    """The heading of ``::nm``'s default table."""
+
+
+@dataclass(frozen=True, slots=True)
+class NmSymbol:
+    """One ``::nm`` row: ``Value|Size|Type|Bind|Other|Shndx|Name``."""
+
+    value: int
+    size: int
+    type: str
+    bind: str
+    other: int
+    shndx: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class StackFrame:
+    """One ``$C`` line: frame pointer, ``[module`]function[+0xoff]``, arguments."""
+
+    frame_pointer: int
+    function: str
+    offset: int | None = None
+    module: str | None = None
+    args: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """``mdb: TEXT``."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Blank:
+    """An empty line."""
+
+
+Record = Banner | Command | Value | Whatis | NmHeader | NmSymbol | StackFrame | Error | Blank
+
+
+# --------------------------------------------------------------------------- render
+
+
+def format_integer(value: int) -> str:
+    """An integer as ``::print`` shows it: ``0``, else ``0x`` and lowercase hex."""
+    return "0" if value == 0 else f"{value:#x}"
+
+
+def format_string_pointer(address: int | None, text: str | None) -> str:
+    """A ``char *`` as ``::print`` shows it: NULL is ``0``, else ``0xADDR "text"``."""
+    if not address:
+        return "0"
+    return f'{address:#x} "{text}"' if text is not None else f"{address:#x}"
+
+
+def member(name: str, value: int | str, depth: int = 0) -> Value:
+    """A struct member line; integers are formatted as ``::print`` does."""
+    text = format_integer(value) if isinstance(value, int) else value
+    return Value(text, name, depth)
+
+
+def whatis_symbol(
+    address: int, symbol: str, offset: int, module: str, segment: str = "text"
+) -> Whatis:
+    """``ADDR is SYMBOL+0xOFF, in MODULE's SEGMENT segment`` (genunix's module callback)."""
+    sym = symbol if offset == 0 else f"{symbol}+{offset:#x}"
+    return Whatis(address, f"{sym}, in {module}'s {segment} segment")
+
+
+def render_record(record: Record) -> str:
+    """The line one record prints as (without newline)."""
+    match record:
+        case Banner(modules=modules):
+            return f"{BANNER_PREFIX} {' '.join(modules)} ]" if modules else f"{BANNER_PREFIX} ]"
+        case Command(text=text, prompt=prompt):
+            return prompt + text
+        case Value(text=text, member=name, depth=depth):
+            pad = _INDENT * depth
+            return f"{pad}{name} = {text}" if name is not None else pad + text
+        case Whatis(address=address, answer=answer):
+            return f"{address:x} is {answer}"
+        case NmHeader():
+            return NM_HEADER_LINE
+        case NmSymbol():
+            r = record
+            return (
+                f"0x{r.value:016x}|0x{r.size:016x}|{r.type:<5}|{r.bind:<5}|"
+                f"0x{r.other:<3x}|{r.shndx:<8}|{r.name}"
+            )
+        case StackFrame(frame_pointer=fp, function=function, offset=offset, module=module):
+            where = f"{module}`{function}" if module is not None else function
+            if offset:
+                where += f"+{offset:#x}"
+            args = ", ".join(f"{a:x}" for a in record.args)
+            return f"{fp:016x} {where}({args})"
+        case Error(text=text):
+            return _ERROR_PREFIX + text
+        case Blank():
+            return ""
+    raise TypeError(f"not an mdb record: {record!r}")  # pragma: no cover
+
+
+def render(records: Iterable[Record]) -> Iterator[str]:
+    """Lines (without newlines) for a stream of records."""
+    for record in records:
+        yield render_record(record)
+
+
+# --------------------------------------------------------------------------- parse
+
+_HEX = frozenset("0123456789abcdef")
+_HEX_ANY = frozenset("0123456789abcdefABCDEF")
+_DIGITS = frozenset("0123456789")
+_IDENT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$")
+
+
+def _number(text: str) -> int | None:
+    if text.startswith("0x") and len(text) > 2 and _HEX_ANY.issuperset(text[2:]):
+        return int(text[2:], 16)
+    if text and _DIGITS.issuperset(text):
+        return int(text)
+    return None
+
+
+def _plain_hex(text: str) -> int | None:
+    return int(text, 16) if text and _HEX.issuperset(text) else None
+
+
+def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
+    """Records from mdb output, one line at a time (a wrapped banner is joined).
+
+    Raises :class:`ParseError` on a line that is none of the records above.
+    """
+    banner: list[str] | None = None
+    start = 0
+    for number, raw in enumerate(lines, 1):
+        line = raw[:-1] if raw.endswith("\n") else raw
+        if banner is not None:
+            words = line.split()
+            if words and words[-1] == "]":
+                banner.extend(words[:-1])
+                yield Banner(tuple(banner))
+                banner = None
+            else:
+                banner.extend(words)
+            continue
+        if line.startswith(BANNER_PREFIX):
+            words = line[len(BANNER_PREFIX) :].split()
+            if words and words[-1] == "]":
+                yield Banner(tuple(words[:-1]))
+            else:
+                banner, start = words, number
+            continue
+        record = _parse_line(line)
+        if record is None:
+            raise ParseError(source, number, 1, line, _EXPECTED)
+        yield record
+    if banner is not None:
+        raise ParseError(source, start, 1, BANNER_PREFIX, "the banner's closing ' ]'")
+
+
+_EXPECTED = (
+    "an mdb line (banner, '> ' command, ::print value, ::whatis, ::nm, $C frame, mdb: error)"
+)
+
+
+def _parse_line(line: str) -> Record | None:
+    if not line:
+        return Blank()
+    if any(ch < " " and ch != "\t" for ch in line):
+        return None
+    if line.startswith(PROMPT):
+        return Command(line[len(PROMPT) :])
+    if line.startswith(_ERROR_PREFIX):
+        return Error(line[len(_ERROR_PREFIX) :])
+    if line.rstrip() == NM_HEADER_LINE.rstrip():
+        return NmHeader()
+    if line.startswith("0x") and "|" in line:
+        return _parse_nm(line)
+    head, space, rest = line.partition(" ")
+    if space and rest.startswith("is "):
+        address = _plain_hex(head)
+        if address is not None and rest[3:]:
+            return Whatis(address, rest[3:])
+    if space and len(head) == 16 and rest.endswith(")") and "(" in rest:
+        frame = _parse_stack_frame(head, rest)
+        if frame is not None:
+            return frame
+    return _parse_value(line)
+
+
+def _parse_nm(line: str) -> NmSymbol | None:
+    parts = line.split("|", 6)
+    if len(parts) != 7:
+        return None
+    value, size, type_, bind, other, shndx, name = parts
+    v, s, o = _number(value), _number(size), _number(other.rstrip())
+    if v is None or s is None or o is None or not other.startswith("0x"):
+        return None
+    record = NmSymbol(v, s, type_.rstrip(), bind.rstrip(), o, shndx.rstrip(), name)
+    return record if render_record(record) == line else None
+
+
+def _parse_stack_frame(head: str, rest: str) -> StackFrame | None:
+    fp = _plain_hex(head)
+    where, _, args_text = rest[:-1].partition("(")
+    if fp is None or not where or " " in where:
+        return None
+    args: list[int] = []
+    if args_text:
+        for arg in args_text.split(", "):
+            value = _plain_hex(arg)
+            if value is None:
+                return None
+            args.append(value)
+    module, tick, symbol = where.rpartition("`")
+    function, plus, off = symbol.partition("+")
+    offset = _number(off) if plus else None
+    if not function or (plus and (offset is None or not off.startswith("0x") or not offset)):
+        return None
+    frame = StackFrame(fp, function, offset, module if tick else None, tuple(args))
+    return frame if render_record(frame) == f"{head} {rest}" else None
+
+
+def _parse_value(line: str) -> Value | None:
+    stripped = line.lstrip(" ")
+    lead = len(line) - len(stripped)
+    if lead % 4 or not stripped or stripped != stripped.rstrip(" ") or "\t" in line:
+        return None
+    name, eq, text = stripped.partition(" = ")
+    if eq and name and _IDENT.issuperset(name.replace("->", "").replace("[", "").replace("]", "")):
+        return Value(text, name, lead // 4) if text else None
+    return Value(stripped, None, lead // 4)
