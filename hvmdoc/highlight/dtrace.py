@@ -12,8 +12,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pygments.lexer import RegexLexer, bygroups, include, words
-from pygments.token import (
+from pygments.lexer import (  # type: ignore[import-untyped]  # no stubs for Pygments
+    RegexLexer,
+    bygroups,
+    include,
+    words,
+)
+from pygments.token import (  # type: ignore[import-untyped]
     Comment,
     Keyword,
     Name,
@@ -223,7 +228,7 @@ BUILTIN_FUNCTIONS = (
 _FIELD = r"[\w*?\[\]\-.$]"
 
 
-class DtraceLexer(RegexLexer):
+class DtraceLexer(RegexLexer):  # type: ignore[misc]  # Pygments is untyped
     """Lexer for DTrace's D: probe descriptions, predicates and action blocks."""
 
     name = "DTrace"
@@ -232,7 +237,7 @@ class DtraceLexer(RegexLexer):
     mimetypes: ClassVar[list[str]] = ["text/x-dtrace"]
     url = "https://illumos.org/books/dtrace/"
 
-    tokens: ClassVar[dict[str, list[object]]] = {  # type: ignore[misc]
+    tokens: ClassVar[dict[str, list[object]]] = {
         "whitespace": [
             (r"\s+", Whitespace),
             (r"/\*", Comment.Multiline, "comment"),
@@ -247,8 +252,11 @@ class DtraceLexer(RegexLexer):
             include("whitespace"),
             (r"#\s*pragma\b[^\n]*", Comment.Preproc),
             (r"#[^\n]*", Comment.Preproc),
-            (words(("inline", "translator", "typedef", "struct", "union", "enum"), suffix=r"\b"),
-             Keyword, "declaration"),
+            (
+                words(("inline", "translator", "typedef", "struct", "union", "enum"), suffix=r"\b"),
+                Keyword,
+                "declaration",
+            ),
             (r"/", Punctuation, "predicate"),
             (r"\{", Punctuation, "clause"),
             (r",", Punctuation),
@@ -274,8 +282,7 @@ class DtraceLexer(RegexLexer):
             (r'"', String.Double, "string"),
             (r"'(\\.|[^\\'\n])'", String.Char),
             (r"@\w*", Name.Variable.Global),
-            (r"(self|this)(\s*->\s*)(\w+)",
-             bygroups(Keyword, Operator, Name.Variable.Instance)),
+            (r"(self|this)(\s*->\s*)(\w+)", bygroups(Keyword, Operator, Name.Variable.Instance)),
             (r"\$\w+", Name.Variable.Magic),
             (r"`\w+", Name.Constant),
             (r"\w+`\w+", Name.Constant),
@@ -292,7 +299,7 @@ class DtraceLexer(RegexLexer):
         ],
         "string": [
             (r'\\[\\"abfnrtv0]|\\x[0-9a-fA-F]+|\\[0-7]{1,3}', String.Escape),
-            (r'%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?[hlLqjzt]*[a-zA-Z@%]', String.Interpol),
+            (r"%[-+ #0]*(\d+|\*)?(\.(\d+|\*))?[hlLqjzt]*[a-zA-Z@%]", String.Interpol),
             (r'[^\\"%\n]+', String.Double),
             (r"%", String.Double),
             (r'"', String.Double, "#pop"),

@@ -27,8 +27,8 @@ import re
 from collections.abc import Iterator
 from typing import ClassVar
 
-from pygments.lexer import Lexer
-from pygments.token import (
+from pygments.lexer import Lexer  # type: ignore[import-untyped]  # no stubs for Pygments
+from pygments.token import (  # type: ignore[import-untyped]
     Comment,
     Generic,
     Name,
@@ -136,13 +136,14 @@ _OUTPUT_TOKEN = re.compile(
 #: A line of column names: dtrace's ``CPU ID FUNCTION:NAME``, vmadm's ``UUID TYPE ...``.
 _HEADER_LINE = re.compile(r"\s*[A-Z][A-Z_:]+(?:\s+[A-Z][A-Z_:]+)+\s*")
 _ERROR_LINE = re.compile(
-    r"(?:Unable to |Invalid or missing |Could not |open /dev/|mdb: |dtrace: (?:failed|invalid|error)"
-    r"|panic\[|hvmdoc: |sh: |bash: |.*: command not found|.*: not found|Error|ERROR)"
+    r"(?:Unable to |Invalid or missing |Could not |open /dev/|mdb: "
+    r"|dtrace: (?:failed|invalid|error)|panic\[|hvmdoc: |sh: |bash: "
+    r"|.*: command not found|.*: not found|Error|ERROR)"
 )
 _INFO_LINE = re.compile(r"(?:dtrace: description |Loading modules: )")
 
 
-class HvmdocSessionLexer(Lexer):
+class HvmdocSessionLexer(Lexer):  # type: ignore[misc]  # Pygments is untyped
     """Lexer for SmartOS global-zone sessions: shell, ``mdb -k`` and dtrace."""
 
     name = "hvmdoc session"
@@ -150,7 +151,7 @@ class HvmdocSessionLexer(Lexer):
     filenames: ClassVar[list[str]] = []
     mimetypes: ClassVar[list[str]] = ["text/x-hvmdoc-session"]
 
-    def get_tokens_unprocessed(self, text: str) -> Iterator[Token]:  # type: ignore[override]
+    def get_tokens_unprocessed(self, text: str) -> Iterator[Token]:
         """Yield ``(offset, token type, text)`` for ``text``, one line at a time."""
         in_mdb = False
         continued = False  # the previous command line ended with a backslash
