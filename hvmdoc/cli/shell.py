@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,10 +21,14 @@ from hvmdoc.workshop.api import Term
 from hvmdoc.workshop.record import HostSpec, write_atomically
 from hvmdoc.workshop.seed import choose_seed, replay_hint
 
+if TYPE_CHECKING:
+    from hvmdoc.workshop.attach import HostServer
+    from hvmdoc.workshop.shared import SharedHost
+
 DEFAULT_SCENARIO = "emy-17"
 
 
-def _open_local(spec: HostSpec) -> tuple[Term, object]:
+def _open_local(spec: HostSpec) -> tuple[Term, SharedHost]:
     """A terminal on a new host, and that host (kept for the attach server)."""
     from hvmdoc.workshop.shared import SharedHost
 
@@ -111,16 +116,21 @@ def command(
     sys.exit(_interactive_local(term, host, spec, hint, record, plain))
 
 
-def _interactive_local(
-    term: Term, host: object, spec: HostSpec, hint: str, record: Path | None, plain: bool
-) -> int:
-    from hvmdoc.workshop.attach import HostServer
-    from hvmdoc.workshop.shared import SharedHost
-
-    assert isinstance(host, SharedHost)
-    server: HostServer | None = None
+def _serve(host: SharedHost) -> HostServer | None:
+    """Serve the host to ``--attach``; None where Unix sockets are missing (Windows)."""
+    try:
+        from hvmdoc.workshop.attach import HostServer
+    except (ImportError, AttributeError):
+        return None
     with contextlib.suppress(OSError, HvmdocError):
-        server = HostServer.open(host)
+        return HostServer.open(host)
+    return None
+
+
+def _interactive_local(
+    term: Term, host: SharedHost, spec: HostSpec, hint: str, record: Path | None, plain: bool
+) -> int:
+    server = _serve(host)
     click.echo(f"hvmdoc shell: an emulated SmartOS global zone, scenario {spec.scenario}")
     click.echo(f"Seed {spec.seed}; repeat this run with: {hint}")
     if server is not None:
@@ -150,7 +160,6 @@ def _attached(socket_path: Path | None, record: Path | None, plain: bool) -> int
 
 
 def _loop(term: Term, record: Path | None, plain: bool) -> int:
-    on_tty = sys.stdout.isatty()
     read_line: repl.ReadLine = repl.plain_reader
     if not plain and repl.can_use_editor(sys.stdin, sys.stdout):
         try:
@@ -158,7 +167,7 @@ def _loop(term: Term, record: Path | None, plain: bool) -> int:
         except Exception:  # no usable console (prompt_toolkit refuses): plain input
             read_line = repl.plain_reader
     status = repl.interactive(
-        term, read_line, sys.stdout, on_tty=on_tty, after_command=lambda: _save(record, term)
+        term, read_line, sys.stdout, after_command=lambda: _save(record, term)
     )
     _save(record, term)
     return status

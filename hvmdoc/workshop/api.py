@@ -36,6 +36,11 @@ class Term(Protocol):
         """True while an interactive ``mdb -k`` owns the terminal."""
         ...
 
+    @property
+    def closed(self) -> bool:
+        """True once the shell logged out (``exit``)."""
+        ...
+
     def execute(self, line: str) -> str:
         """Run one line to completion; return what the terminal prints."""
         ...

@@ -85,7 +85,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
 
 def _state(terminal: SharedTerminal) -> dict[str, Any]:
-    return {"prompt": terminal.prompt, "in_mdb": terminal.in_mdb}
+    return {"prompt": terminal.prompt, "in_mdb": terminal.in_mdb, "closed": terminal.closed}
 
 
 def _answer(
@@ -229,6 +229,11 @@ class RemoteTerminal:
     def in_mdb(self) -> bool:
         """True while an interactive ``mdb -k`` is open here."""
         return bool(self.call("state")["in_mdb"])
+
+    @property
+    def closed(self) -> bool:
+        """True once this terminal's shell logged out (``exit``)."""
+        return bool(self.call("state")["closed"])
 
     def execute(self, line: str) -> str:
         """Run one line to completion."""

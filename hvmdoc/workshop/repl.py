@@ -1,8 +1,9 @@
 """The read-eval-print loop of ``hvmdoc shell``: line editor, plain input, or a script.
 
-Every line goes to the terminal (:class:`hvmdoc.workshop.api.Term`); the loop
-itself knows only what a terminal window does around a shell: ``exit`` and
-Ctrl-D leave (Ctrl-D in ``mdb -k`` quits mdb, as the real one does), Ctrl-C at a
+Every line goes to the terminal (:class:`hvmdoc.workshop.api.Term`), ``exit``
+included (the emulated bash prints ``logout`` and closes); the loop itself knows
+only what a terminal window does around a shell: it ends when the terminal
+closes or on Ctrl-D (Ctrl-D in ``mdb -k`` quits mdb, as the real one does), Ctrl-C at a
 prompt gives a fresh prompt, Ctrl-C while ``dtrace`` runs in the foreground stops
 it and prints what it prints on the way out, and ``reset`` returns the host to
 its scenario's start.
@@ -23,9 +24,10 @@ from hvmdoc.workshop.api import Job, Term
 
 #: Seconds between polls of a running foreground job's output.
 POLL_INTERVAL = 0.05
+#: Seconds between looks for background-job output while waiting at a prompt.
+PENDING_INTERVAL = 0.2
 
-#: Lines the loop answers itself at the shell prompt (not inside mdb).
-LEAVE_WORDS = frozenset({"exit", "logout"})
+#: The one line the loop answers itself at the shell prompt (not inside mdb).
 RESET_WORD = "reset"
 
 ReadLine = Callable[[str], str]
@@ -33,14 +35,27 @@ ReadLine = Callable[[str], str]
 
 
 def plain_reader(prompt: str) -> str:
-    """``input()``: the fallback where the line editor cannot run."""
-    return input(prompt)
+    """``input()``: the fallback where the line editor cannot run.
+
+    The terminal echoed ``^C`` or nothing for Ctrl-D and left the cursor on the
+    prompt's line: move on to a fresh one, as a shell does.
+    """
+    try:
+        return input(prompt)
+    except (KeyboardInterrupt, EOFError):
+        sys.stdout.write("\n")
+        raise
 
 
 def editor_reader(term: Term) -> ReadLine:
-    """A prompt_toolkit line editor: history, emacs keys, Tab completion via ``term``."""
+    """A prompt_toolkit line editor: history, emacs keys, Tab completion via ``term``.
+
+    While it waits for a line, a watcher prints background jobs' output above the
+    prompt as it arrives (a ``dtrace &`` catching probes another terminal fired).
+    """
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.patch_stdout import patch_stdout
     from prompt_toolkit.shortcuts import CompleteStyle
 
     from hvmdoc.workshop.completion import TermCompleter
@@ -55,9 +70,31 @@ def editor_reader(term: Term) -> ReadLine:
     )
 
     def read(prompt: str) -> str:
-        return session.prompt(prompt)
+        stop = threading.Event()
+        with patch_stdout(raw=True):
+            watcher = threading.Thread(
+                target=_show_pending, args=(term, stop), name="hvmdoc-pending", daemon=True
+            )
+            watcher.start()
+            try:
+                return session.prompt(prompt)
+            finally:
+                stop.set()
+                watcher.join()
 
     return read
+
+
+def _show_pending(term: Term, stop: threading.Event) -> None:
+    """Until ``stop``, print what background jobs print (through patch_stdout)."""
+    while not stop.wait(PENDING_INTERVAL):
+        try:
+            text = term.pending()
+        except Exception:  # the serving shell went away: the main loop will say so
+            return
+        if text:
+            sys.stdout.write(text)
+            sys.stdout.flush()
 
 
 def can_use_editor(stdin: TextIO, stdout: TextIO) -> bool:
@@ -90,8 +127,12 @@ class InterruptFlag:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def run_job(job: Job, out: TextIO, *, on_tty: bool) -> None:
-    """Show a foreground job's output as it comes until Ctrl-C, then its exit output."""
+def run_job(job: Job, out: TextIO) -> None:
+    """Show a foreground job's output as it comes until Ctrl-C, then its exit output.
+
+    The tty itself echoes ``^C`` (it is in cooked mode while a job runs); what
+    follows is only what the program prints on the way out.
+    """
     with InterruptFlag() as flag:
         while not flag.event.wait(POLL_INTERVAL):
             chunk = job.read()
@@ -101,8 +142,6 @@ def run_job(job: Job, out: TextIO, *, on_tty: bool) -> None:
         chunk = job.read()
     if chunk:
         out.write(chunk)
-    if on_tty:
-        out.write("\n")  # the terminal echoed ^C and left the cursor after it
     out.write(job.interrupt())
     out.flush()
 
@@ -112,7 +151,6 @@ def interactive(
     read_line: ReadLine,
     out: TextIO,
     *,
-    on_tty: bool,
     after_command: Callable[[], None] = lambda: None,
 ) -> int:
     """Prompt, run, show, until ``exit`` or Ctrl-D; return the exit status (0).
@@ -126,19 +164,15 @@ def interactive(
         try:
             line = read_line(term.prompt)
         except KeyboardInterrupt:
-            if not on_tty:
-                out.write("\n")
             continue
         except EOFError:
-            out.write("\n")
-            if term.in_mdb:
-                out.write(term.execute("$q"))
-                continue
-            return 0
-        word = line.strip()
-        if not term.in_mdb and word.split(" ")[0] in LEAVE_WORDS:
-            return 0
-        if not term.in_mdb and word == RESET_WORD:
+            # EOF ends mdb (``$q``) or the login shell (bash prints "logout").
+            out.write(term.execute("$q" if term.in_mdb else "exit"))
+            after_command()
+            if term.closed:
+                return 0
+            continue
+        if not term.in_mdb and line.strip() == RESET_WORD:
             out.write(term.reset())
             continue
         try:
@@ -146,13 +180,15 @@ def interactive(
             if isinstance(result, str):
                 out.write(result)
             else:
-                run_job(result, out, on_tty=on_tty)
+                run_job(result, out)
         except HvmdocError:
             raise
         except Exception as exc:  # a bug in hvmdoc must not end a trainee's session
             print(f"hvmdoc: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         out.flush()
         after_command()
+        if term.closed:  # `exit` or `logout`: the shell printed "logout" and ended
+            return 0
 
 
 def scripted(term: Term, lines: Iterable[str], out: TextIO) -> int:

@@ -45,12 +45,14 @@ class SharedHost:
 class SharedJob:
     """A foreground job whose output is kept for the journal."""
 
-    def __init__(self, owner: SharedTerminal, prompt: str, line: str, job: ForegroundJob) -> None:
+    def __init__(
+        self, owner: SharedTerminal, prompt: str, line: str, job: ForegroundJob, early: str = ""
+    ) -> None:
         self._owner = owner
         self._prompt = prompt
         self._line = line
         self._job = job
-        self._seen: list[str] = []
+        self._seen: list[str] = [early]
         self._done = False
 
     def read(self) -> str:
@@ -83,6 +85,13 @@ class SharedTerminal:
         self.host = host
         self.ident = ident
         self._terminal = terminal
+        self._shown_early: list[str] = []
+        """Background output already shown at the prompt; it belongs to the next command."""
+
+    def _early(self) -> str:
+        text = "".join(self._shown_early)
+        self._shown_early.clear()
+        return text
 
     @property
     def prompt(self) -> str:
@@ -96,12 +105,18 @@ class SharedTerminal:
         with self.host.lock:
             return self._terminal.in_mdb
 
+    @property
+    def closed(self) -> bool:
+        """True once this terminal's shell logged out (``exit``)."""
+        with self.host.lock:
+            return self._terminal.closed
+
     def execute(self, line: str) -> str:
         """Run one line to completion (a ``dtrace`` is stopped as by Ctrl-C)."""
         with self.host.lock:
             prompt = self._terminal.prompt
             output = self._terminal.execute(line)
-            self.host.journal.add(Command(self.ident, prompt, line, output))
+            self.host.journal.add(Command(self.ident, prompt, line, self._early() + output))
             return output
 
     def start(self, line: str) -> SharedJob | str:
@@ -110,10 +125,10 @@ class SharedTerminal:
             prompt = self._terminal.prompt
             result = self._terminal.start(line)
             if isinstance(result, str):
-                self.host.journal.add(Command(self.ident, prompt, line, result))
+                self.host.journal.add(Command(self.ident, prompt, line, self._early() + result))
                 return result
             self.host.journal.add(JobStarted(self.ident))
-            return SharedJob(self, prompt, line, result)
+            return SharedJob(self, prompt, line, result, self._early())
 
     def complete(self, text: str) -> list[str]:
         """Tab-completion candidates from the tools' terminal."""
@@ -121,8 +136,15 @@ class SharedTerminal:
             return list(self._terminal.complete(text))
 
     def pending(self) -> str:
-        """Background-job output waiting to be shown."""
-        return ""
+        """Background-job output waiting to be shown (probes fired from elsewhere).
+
+        A replay would print it with the next command's output (the tools'
+        ``Terminal.execute``), so the journal files it there.
+        """
+        with self.host.lock:
+            text = self._terminal.pending()
+            self._shown_early.append(text)
+            return text
 
     def reset(self) -> str:
         """Reset the whole host to the scenario's start."""
@@ -135,4 +157,6 @@ class SharedTerminal:
         return render_page(self.host.spec, self.ident, self.host.journal.entries())
 
     def close(self) -> None:
-        """Nothing to release in-process."""
+        """Log out: the terminal's background jobs end."""
+        with self.host.lock:
+            self._terminal.close()

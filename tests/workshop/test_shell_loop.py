@@ -39,6 +39,7 @@ class StubTerm:
         self.mdb = False
         self.lines: list[str] = []
         self.resets = 0
+        self.closed = False
         self.job = StubJob()
 
     @property
@@ -55,6 +56,8 @@ class StubTerm:
             self.mdb = True
         elif line == "$q":
             self.mdb = False
+        elif line == "exit" and not self.mdb:
+            self.closed = True
         return f"ran {line}\n"
 
     def start(self, line: str) -> Job | str:
@@ -94,30 +97,31 @@ def reader(items: list[str | type[BaseException]]) -> repl.ReadLine:
 
 def test_exit_leaves_with_zero_and_runs_nothing_after() -> None:
     term, out = StubTerm(), io.StringIO()
-    status = repl.interactive(term, reader(["uname -v", "exit", "never"]), out, on_tty=False)
+    status = repl.interactive(term, reader(["uname -v", "exit", "never"]), out)
     assert status == 0
-    assert term.lines == ["uname -v"]
+    assert term.lines == ["uname -v", "exit"]
+    assert out.getvalue().endswith("ran exit\n")
 
 
 def test_ctrl_c_at_prompt_gives_new_prompt_and_ctrl_d_leaves() -> None:
     term, out = StubTerm(), io.StringIO()
     items: list[str | type[BaseException]] = [KeyboardInterrupt, "echo x", EOFError]
-    assert repl.interactive(term, reader(items), out, on_tty=False) == 0
-    assert term.lines == ["echo x"]
+    assert repl.interactive(term, reader(items), out) == 0
+    assert term.lines == ["echo x", "exit"]
 
 
 def test_ctrl_d_in_mdb_quits_mdb_then_leaves_on_second() -> None:
     term, out = StubTerm(), io.StringIO()
     items: list[str | type[BaseException]] = ["mdb -k", EOFError, "exit"]
-    assert repl.interactive(term, reader(items), out, on_tty=False) == 0
-    assert term.lines == ["mdb -k", "$q"]
+    assert repl.interactive(term, reader(items), out) == 0
+    assert term.lines == ["mdb -k", "$q", "exit"]
 
 
 def test_exit_inside_mdb_goes_to_mdb_and_reset_is_the_shells() -> None:
     term, out = StubTerm(), io.StringIO()
     items: list[str | type[BaseException]] = ["mdb -k", "exit", "$q", "reset", "exit"]
-    repl.interactive(term, reader(items), out, on_tty=False)
-    assert term.lines == ["mdb -k", "exit", "$q"]
+    repl.interactive(term, reader(items), out)
+    assert term.lines == ["mdb -k", "exit", "$q", "exit"]
     assert term.resets == 1
 
 
@@ -125,7 +129,7 @@ def test_foreground_job_streams_until_sigint_then_prints_exit_output() -> None:
     job, out = StubJob(), io.StringIO()
     timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
-    repl.run_job(job, out, on_tty=False)
+    repl.run_job(job, out)
     timer.join()
     assert job.interrupted
     assert out.getvalue() == "tick 1\ntick 2\nbye\n"
