@@ -1,0 +1,143 @@
+"""Check (or update) every session block and Python example under some paths.
+
+The one entry point the CLI (``hvmdoc check``), the benchmark and tests use:
+read every page first and report all bad input (exit 2) before running
+anything; then replay each page, collect mismatches (exit 1), and with
+``update`` rewrite the pages' outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hvmdoc.errors import EXIT_BAD_INPUT, EXIT_DIFFERENCE, EXIT_OK
+from hvmdoc.sessions.blocks import Document, PythonBlock, StaticBlock, load_path
+from hvmdoc.sessions.errors import BlockError
+from hvmdoc.sessions.find import markdown_files
+from hvmdoc.sessions.python import run_python
+from hvmdoc.sessions.real import RealCommands, repo_root
+from hvmdoc.sessions.replay import HostFactory, PageReplay, known_scenarios, tools_host
+from hvmdoc.sessions.transcript import StepKind
+from hvmdoc.sessions.update import Edit, update_file
+
+
+@dataclass
+class CheckReport:
+    """What a check found."""
+
+    pages: int = 0
+    sessions: int = 0
+    python: int = 0
+    static: int = 0
+    errors: list[BlockError] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    """One report per failing block: ``FILE:LINE``, the command, a diff."""
+    updated: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """2 for bad input, else 1 for a mismatch (not fixed by ``update``), else 0."""
+        if self.errors:
+            return EXIT_BAD_INPUT
+        return EXIT_DIFFERENCE if self.failures else EXIT_OK
+
+    def summary(self) -> str:
+        """One line: what was checked, and how it went."""
+        counted = (
+            f"{self.pages} pages, {self.sessions} sessions, {self.python} Python examples, "
+            f"{self.static} static blocks"
+        )
+        if self.errors:
+            return f"hvmdoc check: {len(self.errors)} bad blocks ({counted})"
+        if self.updated:
+            return f"hvmdoc check: updated {len(self.updated)} pages ({counted})"
+        if self.failures:
+            return f"hvmdoc check: {len(self.failures)} blocks differ ({counted})"
+        return f"hvmdoc check: all passed ({counted})"
+
+
+def load_documents(paths: Sequence[Path], report: CheckReport) -> list[Document]:
+    """Read every page below ``paths``; collect bad input into ``report.errors``."""
+    try:
+        files = markdown_files(list(paths))
+    except BlockError as exc:
+        report.errors.append(exc)
+        return []
+    documents = []
+    scenarios = known_scenarios()
+    for path in files:
+        document, errors = load_path(path, scenarios)
+        report.errors.extend(errors)
+        if document is not None:
+            documents.append(document)
+    return documents
+
+
+def check(
+    paths: Sequence[Path],
+    *,
+    update: bool = False,
+    host_factory: HostFactory = tools_host,
+    python: bool = True,
+) -> CheckReport:
+    """Check the Markdown pages below ``paths``; with ``update``, rewrite differing outputs."""
+    report = CheckReport()
+    documents = load_documents(paths, report)
+    if report.errors:
+        return report
+    real = RealCommands()
+    try:
+        real.prefetch(
+            (step.command, repo_root(document.path.parent))
+            for document in documents
+            for block in document.sessions
+            for step in block.steps
+            if step.kind is StepKind.REAL
+        )
+        for document in documents:
+            _check_document(document, report, update, host_factory, real, python)
+    finally:
+        real.close()
+    return report
+
+
+def _check_document(
+    document: Document,
+    report: CheckReport,
+    update: bool,
+    host_factory: HostFactory,
+    real: RealCommands,
+    python: bool,
+) -> None:
+    report.pages += 1
+    replay = PageReplay(document, host_factory, real)
+    edits: list[Edit] = []
+    for block in document.blocks:
+        if isinstance(block, StaticBlock):
+            report.static += 1
+            continue
+        if isinstance(block, PythonBlock):
+            if not python:
+                continue
+            report.python += 1
+            python_result = run_python(block, replay.root)
+            if not python_result.ok:
+                edits.extend(python_result.edits())
+                if not update or python_result.error is not None:
+                    report.failures.append(python_result.report())
+            continue
+        report.sessions += 1
+        try:
+            result = replay.run(block)
+        except BlockError as exc:
+            report.errors.append(exc)
+            return
+        if result.ok:
+            continue
+        edits.extend(result.edits())
+        if not update or any(step.problems for step in result.steps):
+            report.failures.append(result.report())
+    if update and edits and update_file(document.path, document.page.text, edits):
+        report.updated.append(document.path)

@@ -1,0 +1,126 @@
+"""Run a page's Python examples with pytest-examples' machinery.
+
+Each ``python`` fence runs as its own module (in a temporary directory, from
+the repository root as working directory); ``print`` output must follow the
+call as ``#>`` comment lines, exactly as pytest-examples writes them, so
+``--update`` can rewrite them. Fences that only include a file
+(``--8<-- "examples/x.py"``) are not examples: the file runs from a
+``$ python examples/x.py`` session instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from hvmdoc.sessions.blocks import PythonBlock
+from hvmdoc.sessions.errors import display_path
+from hvmdoc.sessions.update import Edit
+
+
+@dataclass
+class PythonResult:
+    """One Python example run."""
+
+    block: PythonBlock
+    source: str
+    updated: str | None = None
+    """The source with ``#>`` lines as printed, when it differs from the page."""
+    error: str | None = None
+    """The exception the example raised, if any."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the example ran and printed what its ``#>`` lines say."""
+        return self.error is None and self.updated is None
+
+    def report(self) -> str:
+        """``FILE:LINE`` and either the exception or a diff of the ``#>`` lines."""
+        where = f"{display_path(self.block.fence.path)}:{self.block.line}"
+        if self.error is not None:
+            return f"{where}: the Python example raised {self.error}"
+        diff = difflib.unified_diff(
+            self.source.splitlines(),
+            (self.updated or "").splitlines(),
+            fromfile=f"{where} (page)",
+            tofile=f"{where} (printed)",
+            lineterm="",
+        )
+        return f"{where}: the Python example printed something else\n" + "\n".join(diff)
+
+    def edits(self) -> list[Edit]:
+        """The fence content ``--update`` writes (the ``#>`` lines as printed)."""
+        if self.updated is None or self.error is not None:
+            return []
+        fence = self.block.fence
+        return [
+            Edit(fence.line + 1, len(fence.lines), tuple(self.updated.splitlines()), fence.indent)
+        ]
+
+
+@contextlib.contextmanager
+def _preserved_main(cwd: Path) -> Iterator[None]:
+    """pytest-examples runs code as ``__main__``; put the real one (and the cwd) back after."""
+    main = sys.modules.get("__main__")
+    old_cwd = Path.cwd()
+    os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
+def run_python(block: PythonBlock, root: Path) -> PythonResult:
+    """Run one example, checking its ``#>`` print lines."""
+    from pytest_examples.config import ExamplesConfig
+    from pytest_examples.find_examples import CodeExample
+    from pytest_examples.run_code import run_code
+
+    source = "\n".join(block.fence.lines) + "\n"
+    example = CodeExample.create(
+        source, path=block.fence.path, start_line=block.fence.first_content_line
+    )
+    result = PythonResult(block=block, source=source)
+    with tempfile.TemporaryDirectory(prefix="hvmdoc-example-") as directory:
+        python_file = Path(directory) / f"{example.module_name}.py"
+        python_file.write_text(source, encoding="utf-8")
+        try:
+            with _preserved_main(root):
+                printed, _ = run_code(
+                    example=example,
+                    python_file=python_file,
+                    loader=None,
+                    config=ExamplesConfig(),
+                    enable_print_mock=True,
+                    print_callback=None,
+                    include_print=None,
+                    module_globals=None,
+                    call=None,
+                )
+                updated = printed.updated_print_statements(example)
+        except Exception as exc:
+            line = _example_line(exc, python_file, block)
+            result.error = f"{type(exc).__name__}: {exc}" + (f" (line {line})" if line else "")
+            return result
+    if updated is not None:
+        result.updated = updated
+    return result
+
+
+def _example_line(exc: BaseException, python_file: Path, block: PythonBlock) -> int | None:
+    """The page line where the example raised ``exc``, if its traceback reaches the example."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == str(python_file):
+            line = block.fence.first_content_line + tb.tb_lineno - 1
+        tb = tb.tb_next
+    return line

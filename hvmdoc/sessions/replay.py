@@ -1,0 +1,258 @@
+"""Replay a page's session blocks, in order, on its emulated hosts.
+
+A page has one host per ``data-host`` name (``main`` unless a block names
+another), built from the front matter; a block with ``data-scenario``,
+``data-platform``, ``data-cpu`` or ``data-seed`` starts a fresh one there, which
+later blocks on that host continue. ``data-setup`` commands run first, unseen,
+on a second terminal of the same host; ``data-meanwhile`` commands are handed
+to the block's long-running command (dtrace). Hosts come from
+:class:`hvmdoc.tools.session.HostSession` unless a test passes its own factory.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from hvmdoc.sessions import compare
+from hvmdoc.sessions.blocks import Document, HostSpec, SessionBlock
+from hvmdoc.sessions.errors import BlockError
+from hvmdoc.sessions.real import RealCommands, repo_root
+from hvmdoc.sessions.transcript import Mode, Step, StepKind, is_long_running
+from hvmdoc.sessions.update import Edit
+
+
+class TerminalLike(Protocol):
+    """What the replay needs of :class:`hvmdoc.tools.terminal.Terminal`."""
+
+    @property
+    def prompt(self) -> str:
+        """The prompt the next line is typed at."""
+
+    @property
+    def in_mdb(self) -> bool:
+        """True while an interactive ``mdb -k`` reads the input."""
+
+    def execute(self, line: str, meanwhile: Sequence[str] = ()) -> str:
+        """Run one input line; return what the terminal prints."""
+
+
+class HostLike(Protocol):
+    """What the replay needs of :class:`hvmdoc.tools.session.HostSession`."""
+
+    def terminal(self) -> TerminalLike:
+        """A new terminal on the same host."""
+
+
+HostFactory = Callable[[HostSpec], HostLike]
+
+
+def tools_host(spec: HostSpec) -> HostLike:
+    """A :class:`hvmdoc.tools.session.HostSession` for ``spec``."""
+    from hvmdoc.tools.session import HostSession
+
+    host: HostLike = HostSession(
+        scenario=spec.scenario or "emy-17", platform=spec.platform, cpu=spec.cpu, seed=spec.seed
+    )
+    return host
+
+
+@functools.cache
+def known_scenarios() -> frozenset[str] | None:
+    """The model's scenario names, or None when the model cannot say."""
+    try:
+        from hvmdoc.model.scenarios import SCENARIOS
+    except ImportError:
+        return None
+    return frozenset(SCENARIOS)
+
+
+@dataclass
+class StepResult:
+    """One step replayed: what was printed, and how it compares."""
+
+    step: Step
+    actual: list[str]
+    expected: list[str]
+    """The page's lines compared (the last step's trailing blank lines removed)."""
+    elide: bool
+    problems: list[str] = field(default_factory=list)
+    """Differences other than output (prompt, mdb state, the emulator failing)."""
+
+    @property
+    def output_ok(self) -> bool:
+        """Whether the output matches the page."""
+        return compare.matches(self.expected, self.actual, self.elide)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the step passes."""
+        return self.output_ok and not self.problems
+
+    def merged(self) -> list[str]:
+        """The output lines ``--update`` writes for this step."""
+        return compare.merge(self.expected, self.actual, self.elide)
+
+
+@dataclass
+class BlockResult:
+    """A block replayed."""
+
+    document: Document
+    block: SessionBlock
+    steps: list[StepResult]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every step passes."""
+        return all(step.ok for step in self.steps)
+
+    def edits(self) -> list[Edit]:
+        """The output lines ``--update`` rewrites: only those of steps whose output differs."""
+        return [
+            Edit(
+                line=result.step.line + 1,
+                count=len(result.expected),
+                lines=tuple(result.merged()),
+                indent=self.block.fence.indent,
+            )
+            for result in self.steps
+            if not result.output_ok
+        ]
+
+    def report(self) -> str:
+        """``FILE:LINE``, the diverging command and a unified diff, for each failing step."""
+        from hvmdoc.sessions.errors import display_path
+
+        parts: list[str] = []
+        for result in self.steps:
+            if result.ok:
+                continue
+            where = f"{display_path(self.document.path)}:{result.step.line}"
+            lines = [f"{where}: {result.step.shown}"]
+            lines.extend(f"  {problem}" for problem in result.problems)
+            if not result.output_ok:
+                lines.append("  output differs from the model:")
+                lines.append(compare.unified_diff(result.expected, result.merged(), where))
+            parts.append("\n".join(lines))
+        return "\n".join(parts)
+
+
+@dataclass
+class _Host:
+    session: HostLike
+    terminal: TerminalLike
+    side: TerminalLike | None = None
+
+    def other_terminal(self) -> TerminalLike:
+        """The second terminal (setup, as from another window), made once per host."""
+        if self.side is None:
+            self.side = self.session.terminal()
+        return self.side
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+class PageReplay:
+    """Replays one document's session blocks, in order, keeping host state between them."""
+
+    def __init__(
+        self,
+        document: Document,
+        host_factory: HostFactory = tools_host,
+        real: RealCommands | None = None,
+        root: Path | None = None,
+    ) -> None:
+        self.document = document
+        self.host_factory = host_factory
+        self.real = real or RealCommands()
+        self.root = root or repo_root(document.path.parent)
+        self._hosts: dict[str, _Host] = {}
+        self.done: list[SessionBlock] = []
+
+    def _host(self, block: SessionBlock) -> _Host:
+        host = self._hosts.get(block.host)
+        if host is not None and block.fresh is None:
+            return host
+        spec = self.document.host.merged(block.fresh or HostSpec())
+        try:
+            session = self.host_factory(spec)
+        except BlockError:
+            raise
+        except Exception as exc:
+            message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            raise BlockError(
+                self.document.path, block.line, f"cannot start the host: {message}"
+            ) from None
+        host = _Host(session=session, terminal=session.terminal())
+        self._hosts[block.host] = host
+        return host
+
+    def run(self, block: SessionBlock) -> BlockResult:
+        """Replay ``block`` (after the blocks already replayed) and compare its output."""
+        needs_host = any(step.kind is StepKind.HOST for step in block.steps)
+        host = self._host(block) if needs_host or block.setup or block.fresh else None
+        if host is not None:
+            for command in block.setup:
+                host.other_terminal().execute(command)
+        meanwhile_step = next(
+            (s for s in block.steps if s.kind is StepKind.HOST and is_long_running(s.command)), None
+        )
+        results: list[StepResult] = []
+        for number, step in enumerate(block.steps):
+            last = number == len(block.steps) - 1
+            problems: list[str] = []
+            if step.kind is StepKind.REAL:
+                text = self.real.run(step.command, self.root)
+            else:
+                assert host is not None
+                problems.extend(self._prompt_problems(step, host.terminal))
+                meanwhile = block.meanwhile if step is meanwhile_step else ()
+                try:
+                    text = host.terminal.execute(step.command, meanwhile)
+                except Exception as exc:
+                    text = ""
+                    problems.append(f"the emulator failed: {type(exc).__name__}: {exc}")
+                in_mdb = host.terminal.in_mdb
+                if in_mdb != (step.mode_after is Mode.MDB):
+                    state = "open" if in_mdb else "not open"
+                    problems.append(f"after this command mdb -k is {state} on the host")
+            actual = _lines(text)
+            expected = list(step.output)
+            if last:
+                actual = compare.trim_blank_tail(actual)
+                expected = compare.trim_blank_tail(expected)
+            results.append(StepResult(step, actual, expected, block.elide, problems))
+        self.done.append(block)
+        return BlockResult(self.document, block, results)
+
+    @staticmethod
+    def _prompt_problems(step: Step, terminal: TerminalLike) -> list[str]:
+        shown = terminal.prompt
+        if step.prompt == "# ":
+            if step.mode_before is Mode.SHELL and shown.rstrip().endswith("#"):
+                return []
+        elif step.prompt.rstrip() == shown.rstrip():
+            return []
+        return [f"the host's prompt is {shown!r}, the page shows {step.prompt!r}"]
+
+
+def replay_document(
+    document: Document,
+    host_factory: HostFactory = tools_host,
+    real: RealCommands | None = None,
+    only: Collection[SessionBlock] | None = None,
+) -> list[BlockResult]:
+    """Replay every session block of ``document`` (compare only those in ``only``)."""
+    replay = PageReplay(document, host_factory, real)
+    results = []
+    for block in document.sessions:
+        result = replay.run(block)
+        if only is None or block in only:
+            results.append(result)
+    return results
