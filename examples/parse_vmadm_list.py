@@ -21,7 +21,8 @@ SAMPLE = Path(__file__).with_name("vmadm-list.txt")
 
 def main() -> None:
     with SAMPLE.open(encoding="utf-8") as lines:
-        rows = [r.as_dict() for r in vmadm.parse(lines, str(SAMPLE)) if isinstance(r, vmadm.ListRow)]
+        records = list(vmadm.parse(lines, str(SAMPLE)))
+    rows = [record.as_dict() for record in records if isinstance(record, vmadm.ListRow)]
     for row in rows:
         print(f"{row['alias']:<12} {row['type']:<5} {row['ram']:>5} MB  {row['state']}")
     running = sorted({row["type"] for row in rows if row["state"] == "running"})
