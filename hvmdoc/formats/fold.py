@@ -1,0 +1,207 @@
+"""Fold DTrace stacks into the one-line-per-stack format flame graphs read.
+
+``stackcollapse.pl`` from Brendan Gregg's FlameGraph repository
+(``brendangregg/FlameGraph``, ``stackcollapse.pl`` at HEAD, last changed in
+9053353) turns ``@[stack()] = count()`` output into lines
+``root;caller;...;leaf COUNT``, sorted bytewise, counts of equal stacks summed.
+This module does the same, byte for byte on that script's own kind of input,
+working on ``bytes`` exactly as Perl does on an undecoded file:
+
+- a line that is only ASCII digits after leading whitespace (Perl ``\\s``:
+  space, ``\\t``, ``\\n``, ``\\r``, ``\\f``, ``\\v``) closes the stack with that count;
+- a blank line is skipped (it does not close an aggregated stack);
+- a frame loses its leading whitespace and, unless ``offsets`` is set, everything
+  from its last ``+``; a ``(`` or ``<`` after a ``::`` cuts C++ arguments; an
+  empty frame becomes ``-``; ``->`` splits inlined frames (later ones get
+  ``_[i]``), ``;`` becomes ``:`` and a leading ``L`` is dropped (Java);
+- with ``offsets`` (the script's ``$includeoffset``) offsets stay, except the
+  leaf's.
+
+Where the script would mangle its input, this module does what the input means:
+
+- **Headers.** The script skips the first three lines whatever they are. Here
+  the lines dtrace itself prints are recognised and skipped wherever they are:
+  ``dtrace: ...`` messages, the ``CPU ID FUNCTION:NAME`` heading, probe-firing
+  lines (``%3d %6d %32s``) and ``^C``. On the usual input (heading, firing
+  line, blank) that is the same; input without a heading keeps its first frames.
+- **Probe firings.** ``dtrace -n '...{ stack() }'`` prints no counts; the
+  script would fold nothing. A stack that starts right after a firing line and
+  ends at a blank line, another firing line or the end of input counts once.
+- **Annotated frames.** The seed's ``0xfffffffff82aec97 (vmmdev_mod_incr+0x37)``
+  (an address dtrace could not name, annotated by hand from mdb's ``::whatis``)
+  would become ``0xfffffffff82aec97 (vmmdev_mod_incr`` -- address kept, name
+  cut. Here it folds as the frame dtrace would have printed had it resolved
+  the symbol: ``vmmdev_mod_incr`` (``vmmdev_mod_incr+0x37`` with offsets); a
+  module before the address (``vmm`0x... (f+0x1)``) is kept (``vmm`f``). The
+  annotation names no module, so none is invented.
+- **Leaf offset.** With offsets the script strips from the last ``+`` of the
+  whole joined stack, which drops a leaf that has no offset (``unix`0xfff...``)
+  together with the frame before it; here only the leaf's own offset goes.
+
+Memory grows with the number of distinct stacks (and a bounded cache of
+distinct lines), never with the size of the input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+__all__ = ["fold", "fold_stream", "folded_lines", "frame_names"]
+
+#: Perl's ``\s`` on an undecoded string (no Unicode rules): ASCII whitespace.
+_WS = b" \t\n\r\f\v"
+_HEX = frozenset(b"0123456789abcdefABCDEF")
+#: Distinct lines remembered (frames repeat a lot; counts and firings vary).
+_CACHE_LIMIT = 1 << 16
+
+_BLANK = "blank"
+_SKIP = "skip"
+_FIRING = "firing"
+
+Stack = tuple[tuple[bytes, ...], ...]
+
+
+def _annotated(frame: bytes) -> bytes | None:
+    """``[mod`]0xADDR (sym+0xoff)`` -> ``[mod`]sym+0xoff``; None for other frames."""
+    head, sep, inner = frame.partition(b" (")
+    if not sep or not inner.endswith(b")") or len(inner) < 2:
+        return None
+    module, tick, address = head.rpartition(b"`")
+    if not (address[:2] in (b"0x", b"0X") and len(address) > 2 and _HEX.issuperset(address[2:])):
+        return None
+    symbol = inner[:-1]
+    if b" " in symbol or b"(" in symbol:
+        return None
+    return module + tick + symbol if tick else symbol
+
+
+def frame_names(frame: bytes, offsets: bool = False) -> tuple[bytes, ...]:
+    """The folded name(s) of one frame line's text (leading whitespace allowed)."""
+    frame = frame.lstrip(_WS)
+    if frame.endswith(b")"):
+        annotated = _annotated(frame)
+        if annotated is not None:
+            frame = annotated
+    if not offsets:
+        plus = frame.rfind(b"+")
+        if plus >= 0:
+            frame = frame[:plus]
+    cxx = frame.find(b"::")
+    if cxx >= 0:
+        cut = max(frame.rfind(b"("), frame.rfind(b"<"))
+        if cut >= cxx + 2:
+            frame = frame[:cut]
+    if not frame:
+        frame = b"-"
+    if b"->" not in frame and b";" not in frame and not frame.startswith(b"L"):
+        return (frame,)
+    parts = frame.split(b"->")
+    while parts and not parts[-1]:  # Perl's split drops trailing empty fields
+        parts.pop()
+    names: list[bytes] = []
+    for func in parts:
+        func = func.replace(b";", b":")
+        if func.startswith(b"L"):
+            func = func[1:]
+        names.append(func + b"_[i]" if names else func)
+    return tuple(names)
+
+
+def _is_firing(text: bytes) -> bool:
+    parts = text.split(None, 2)
+    return (
+        len(parts) == 3
+        and parts[0].isdigit()
+        and parts[1].isdigit()
+        and b":" in parts[2].split(b" ", 1)[0]
+    )
+
+
+def _classify(line: bytes, offsets: bool) -> object:
+    body = line[:-1] if line.endswith(b"\n") else line
+    text = body.lstrip(_WS)
+    if not text:
+        return _BLANK
+    if text.isdigit():
+        return int(text)
+    if text[0] in b"0123456789" and text.find(b" ") > 0 and _is_firing(text):
+        return _FIRING
+    if body.startswith((b"dtrace: ", b"CPU ")) and (
+        body.startswith(b"dtrace: ") or b"FUNCTION" in body
+    ):
+        return _SKIP
+    if body == b"^C":
+        return _SKIP
+    return frame_names(text, offsets)
+
+
+def fold(lines: Iterable[bytes], offsets: bool = False) -> dict[bytes, int]:
+    """Folded stack -> summed count, from dtrace output lines (bytes, newlines optional)."""
+    cache: dict[bytes, object] = {}
+    get = cache.get
+    missing = object()
+    counts: dict[Stack, int] = {}
+    stack: list[tuple[bytes, ...]] = []
+    from_firing = False  # the pending stack began right after a probe-firing line
+    after_firing = False  # the previous line was a probe-firing line
+    for line in lines:
+        kind = get(line, missing)
+        if kind is missing:
+            kind = _classify(line, offsets)
+            if len(cache) < _CACHE_LIMIT:
+                cache[line] = kind
+        if kind.__class__ is tuple:
+            if not stack:
+                from_firing = after_firing
+            after_firing = False
+            stack.append(kind)
+            continue
+        if kind.__class__ is int:
+            key = tuple(stack)
+            counts[key] = counts.get(key, 0) + kind
+            stack = []
+            from_firing = after_firing = False
+            continue
+        if kind is _BLANK:
+            if from_firing and stack:
+                key = tuple(stack)
+                counts[key] = counts.get(key, 0) + 1
+                stack = []
+            from_firing = after_firing = False
+        elif kind is _FIRING:
+            if from_firing and stack:
+                key = tuple(stack)
+                counts[key] = counts.get(key, 0) + 1
+            stack = []
+            from_firing = False
+            after_firing = True
+    if from_firing and stack:
+        key = tuple(stack)
+        counts[key] = counts.get(key, 0) + 1
+    return _join(counts, offsets)
+
+
+def _join(counts: dict[Stack, int], offsets: bool) -> dict[bytes, int]:
+    merged: dict[bytes, int] = {}
+    for key, count in counts.items():
+        names = [name for frame in reversed(key) for name in frame]
+        if offsets and names:
+            leaf = names[-1]
+            plus = leaf.rfind(b"+")
+            if plus >= 0:
+                names[-1] = leaf[:plus]
+        joined = b";".join(names)
+        merged[joined] = merged.get(joined, 0) + count
+    return merged
+
+
+def folded_lines(folded: dict[bytes, int]) -> Iterator[bytes]:
+    """``STACK COUNT\\n`` lines, sorted bytewise as Perl's ``sort { $a cmp $b }``."""
+    for key in sorted(folded):
+        yield b"%s %d\n" % (key, folded[key])
+
+
+def fold_stream(source: BinaryIO, out: BinaryIO, offsets: bool = False) -> None:
+    """Fold a binary stream of dtrace output onto a binary output stream."""
+    out.writelines(folded_lines(fold(source, offsets)))
