@@ -1,0 +1,123 @@
+"""Errors the model raises: typed, each carrying the message a real system prints.
+
+Messages are data of the model (the real kernel's panic string, vmadm's texts from
+smartos-live ``src/vm/sbin/vmadm.js`` and ``src/vm/node_modules/VM.js``); how a tool
+shows them is the tools' business. Every class derives from
+:class:`hvmdoc.errors.HvmdocError`, so a CLI that lets one escape still prints one
+line and exits 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+from hvmdoc.errors import HvmdocError
+
+
+class ModelError(HvmdocError):
+    """Base of every model error; ``.message`` is the text a real system prints."""
+
+
+class KernelPanic(ModelError):
+    """A failed ``VERIFY`` (illumos ``assfail()``): the kernel panics.
+
+    ``panic_string`` has illumos's form, ``assertion failed: EXPR, file: FILE,
+    line: N`` (``usr/src/uts/common/os/debug.c``, ``assfail()`` →
+    ``panic("assertion failed: %s, file: %s, line: %d", ...)``).
+    """
+
+    def __init__(self, expression: str, file: str, line: int | None) -> None:
+        self.expression = expression
+        self.file = file
+        self.line = line
+        shown = "?" if line is None else str(line)  # None: line not checked in a source
+        self.panic_string = f"assertion failed: {expression}, file: {file}, line: {shown}"
+        super().__init__(f"panic[cpu]: {self.panic_string}")
+        self.message = self.panic_string
+
+
+class VmadmError(ModelError):
+    """An operation ``vmadm`` refuses; ``.message`` is vmadm's own text.
+
+    ``exit_status`` is what ``vmadm`` exits with (``vmadm.js`` main: 1 on error,
+    0 for the no-op cases ``EALREADYRUNNING``/``ENOTRUNNING``); ``code`` mirrors
+    the ``err.code`` VM.js sets.
+    """
+
+    code: str = ""
+    vmadm_exit_status: int = 1
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+
+
+class UnknownVM(VmadmError):
+    """No VM with that uuid or alias (vmload ``getVmobj``: "VM <uuid> not found in zoneadm")."""
+
+    code = "ENOENT"
+
+
+class InvalidUUID(VmadmError):
+    """Not a uuid (``vmadm.js`` ``getUUID()``: "Invalid or missing UUID for <command>")."""
+
+    code = "EINVAL"
+    vmadm_exit_status = 2
+
+
+class VMStateError(VmadmError):
+    """The VM is not in a state the operation needs."""
+
+
+class AlreadyRunning(VMStateError):
+    """``VM.start`` of a running VM: "VM <uuid> is already 'running'" (vmadm exits 0)."""
+
+    code = "EALREADYRUNNING"
+    vmadm_exit_status = 0
+
+
+class NotRunning(VMStateError):
+    """``VM.stop`` of a VM not running: "... is already not 'running' (currently: S)"."""
+
+    code = "ENOTRUNNING"
+    vmadm_exit_status = 0
+
+
+class UnknownBrand(VmadmError):
+    """``VM.create`` validation: 'Invalid brand while validating payload: "<brand>"'."""
+
+    code = "EINVAL"
+
+
+class InvalidPayload(VmadmError):
+    """A create payload the model cannot use (missing or malformed property)."""
+
+    code = "EINVAL"
+
+
+class UnknownScenario(ModelError):
+    """``load_scenario`` got a name it does not know."""
+
+
+class UnknownPlatform(ModelError):
+    """A ``--platform`` value that is neither an alias nor a build stamp."""
+
+
+class UnknownCPU(ModelError):
+    """A ``--cpu`` value other than ``intel`` or ``amd``."""
+
+
+__all__ = [
+    "AlreadyRunning",
+    "InvalidPayload",
+    "InvalidUUID",
+    "KernelPanic",
+    "ModelError",
+    "NotRunning",
+    "UnknownBrand",
+    "UnknownCPU",
+    "UnknownPlatform",
+    "UnknownScenario",
+    "UnknownVM",
+    "VMStateError",
+    "VmadmError",
+]

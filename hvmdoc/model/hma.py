@@ -1,0 +1,146 @@
+"""HMA, the hypervisor management API that replaced the exclusion lock (OS-7080).
+
+Mirrors illumos-joyent ``usr/src/uts/i86pc/os/hma.c`` and ``sys/hma.h``:
+
+* **version 1** (July 2018, illumos-joyent befffd577ca6c3a090d7d3c72d267a383c3a3c45,
+  OS-7080; KVM side illumos-kvm 08e1d7f): ``hma_register(name)`` appends a
+  registration when the vendor's support is ready, else returns NULL. Intel VMX
+  only: for AMD ``hma_register`` says "Punt on SVM support for now" and
+  ``hma_svm_init`` returns ``ENOTSUP``.
+* **version 2** (later; OS-7600 "Want exclusive hma registration", 2019, and AMD
+  SVM support, copyright 2019 Joyent): ``hma_register_backend`` accepts Intel,
+  AMD and Hygon; ``hma_register_exclusive`` succeeds only with no registrations
+  and then blocks ``hma_register`` until the list empties (``hma_unregister``
+  clears ``hma_exclusive``).
+
+VPIDs: ``hma_vmx_vpid_alloc`` hands out ids from ``id_space_create("hma_vmx_vpid",
+HMA_VPID_RESERVED + 1, UINT16_MAX)`` with ``id_alloc_nosleep`` (next-fit,
+``common/os/id_space.c``); ``HMA_VPID_RESERVED`` is ``NCPU`` and VPID 0 means
+"VPID disabled" (returned when the space is exhausted).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from hvmdoc.model.errors import KernelPanic
+from hvmdoc.model.kernel import Kernel, KString
+
+HMA_FILE = "../../i86pc/os/hma.c"
+#: ``NCPU`` on i86pc (illustrative: the model's value; it only bounds VPIDs).
+NCPU = 256
+UINT16_MAX = 0xFFFF
+
+
+@dataclass(eq=False)
+class HmaReg:
+    """A ``struct hma_reg``: the registered hypervisor's name (pointer)."""
+
+    name: KString
+
+
+class Hma:
+    """``hma_lock``, ``hma_registrations``, vendor readiness and the VPID space."""
+
+    def __init__(self, kernel: Kernel, *, cpu_vendor: str, version: int) -> None:
+        self.kernel = kernel
+        self.cpu_vendor = cpu_vendor
+        self.version = version
+        self._lock = threading.Lock()
+        self.registrations: list[HmaReg] = []
+        self.exclusive = False
+        # hma_init(): hma_vmx_init() on Intel; hma_svm_init() on AMD (v1: ENOTSUP).
+        self.vmx_ready = cpu_vendor == "intel"
+        self.svm_ready = cpu_vendor == "amd" and version >= 2
+        self._vpid_low = NCPU + 1
+        self._vpid_high = UINT16_MAX  # id_space high bound is exclusive
+        self._vpid_next = self._vpid_low
+        self._vpids: set[int] = set()
+        kernel.define_variable("hma_registrations", lambda: tuple(self.registrations))
+        kernel.define_variable("hma_vmx_ready", lambda: int(self.vmx_ready))
+        if version >= 2:
+            kernel.define_variable("hma_exclusive", lambda: int(self.exclusive))
+            kernel.define_variable("hma_svm_ready", lambda: int(self.svm_ready))
+
+    def _is_ready(self) -> bool:
+        if self.cpu_vendor == "intel":
+            return self.vmx_ready
+        if self.cpu_vendor == "amd":
+            return self.svm_ready  # v1: "Punt on SVM support for now"
+        return False
+
+    def _register_backend(self, name: KString) -> HmaReg | None:
+        if not self._is_ready():
+            return None
+        reg = HmaReg(name)
+        self.registrations.append(reg)
+        return reg
+
+    def hma_register(self, name: KString) -> HmaReg | None:
+        """``hma.c`` ``hma_register()``: a registration, or None when not ready.
+
+        Version 2 also refuses while an exclusive registration exists.
+        """
+        with self.kernel.function("hma_register", name) as call:
+            with self._lock:
+                reg = None if self.exclusive else self._register_backend(name)
+            call.retval = reg
+        return reg
+
+    def hma_register_exclusive(self, name: KString) -> HmaReg | None:
+        """``hma.c`` ``hma_register_exclusive()`` (version 2 only): sole registration."""
+        if self.version < 2:
+            raise AttributeError("hma_register_exclusive does not exist in HMA version 1")
+        with self.kernel.function("hma_register_exclusive", name) as call:
+            with self._lock:
+                reg = None
+                if not self.registrations:
+                    reg = self._register_backend(name)
+                    if reg is not None:
+                        self.exclusive = True
+            call.retval = reg
+        return reg
+
+    def hma_unregister(self, reg: HmaReg) -> None:
+        """``hma.c`` ``hma_unregister()``: ``VERIFY(reg != NULL)``, non-empty list, remove."""
+        with self.kernel.function("hma_unregister", reg), self._lock:
+            if not self.registrations:
+                raise KernelPanic("!list_is_empty(&hma_registrations)", HMA_FILE, None)
+            self.registrations.remove(reg)
+            if self.exclusive and not self.registrations:
+                self.exclusive = False
+
+    def hma_vmx_vpid_alloc(self) -> int:
+        """``hma.c`` ``hma_vmx_vpid_alloc()``: next-fit id above NCPU, 0 when exhausted."""
+        with self.kernel.function("hma_vmx_vpid_alloc") as call:
+            with self._lock:
+                vpid = 0
+                span = self._vpid_high - self._vpid_low
+                for step in range(span):
+                    candidate = self._vpid_low + (self._vpid_next - self._vpid_low + step) % span
+                    if candidate not in self._vpids:
+                        self._vpids.add(candidate)
+                        self._vpid_next = candidate + 1
+                        if self._vpid_next >= self._vpid_high:
+                            self._vpid_next = self._vpid_low
+                        vpid = candidate
+                        break
+            call.retval = vpid
+        return vpid
+
+    def hma_vmx_vpid_free(self, vpid: int) -> None:
+        """``hma.c`` ``hma_vmx_vpid_free()``: ``VERIFY(vpid > HMA_VPID_RESERVED)``."""
+        with self.kernel.function("hma_vmx_vpid_free", vpid), self._lock:
+            if vpid <= NCPU:
+                raise KernelPanic("vpid > HMA_VPID_RESERVED", HMA_FILE, None)
+            self._vpids.discard(vpid)
+
+    @property
+    def vpids_in_use(self) -> frozenset[int]:
+        """VPIDs currently handed out."""
+        with self._lock:
+            return frozenset(self._vpids)
+
+
+__all__ = ["HMA_FILE", "NCPU", "Hma", "HmaReg"]

@@ -1,0 +1,398 @@
+"""The modelled illumos kernel: modules, symbols, strings, fbt probes, calls, zones.
+
+This is what the emulated ``mdb -k`` and ``dtrace`` read, through public methods
+only: :meth:`Kernel.lookup_symbol`, :meth:`Kernel.whatis`, :meth:`Kernel.symbols`,
+:meth:`Kernel.probes`, :meth:`Kernel.read_variable`, :meth:`Kernel.string_at`,
+:meth:`Kernel.zones` and the :class:`~hvmdoc.model.events.EventBus` in
+``Kernel.events``.
+
+Subsystems (``pc_hvm``, ``vmm``, ``kvm``, ``hma``) run their functions inside
+:meth:`Kernel.function`, which fires the fbt ``entry``/``return`` probes with the
+stack DTrace's ``stack()`` would print (see :mod:`hvmdoc.model.events`). Layout
+values (addresses, sizes, ids) come from :mod:`hvmdoc.model.layout`; most are
+illustrative, the seed's are exact.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Literal
+
+from hvmdoc.model import layout
+from hvmdoc.model.events import EventBus, Frame, Probe, ProbeEvent
+
+SymbolKind = Literal["func", "data"]
+
+
+@dataclass(frozen=True)
+class Module:
+    """A loaded kernel module (``::modinfo``): text and data ranges.
+
+    ``dtrace_resolves`` is False for ``vmm``: the seed's dtrace printed its frames
+    as bare addresses (assumption ``dtrace-vmm-unresolved``).
+    """
+
+    name: str
+    text_base: int
+    text_size: int
+    data_base: int
+    data_size: int
+    dtrace_resolves: bool = True
+
+    def contains(self, address: int) -> bool:
+        """Whether ``address`` falls in this module's text or data."""
+        return (
+            self.text_base <= address < self.text_base + self.text_size
+            or self.data_base <= address < self.data_base + self.data_size
+        )
+
+    def segment(self, address: int) -> str | None:
+        """``"text"``, ``"data"`` or None for an address outside the module."""
+        if self.text_base <= address < self.text_base + self.text_size:
+            return "text"
+        if self.data_base <= address < self.data_base + self.data_size:
+            return "data"
+        return None
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A symbol (``::nm``): name, module, address, size, kind, and C type for data."""
+
+    name: str
+    module: str
+    address: int
+    size: int
+    kind: SymbolKind = "func"
+    ctype: str = ""
+
+    def contains(self, address: int) -> bool:
+        """Whether ``address`` is inside ``[address, address + size)``."""
+        return self.address <= address < self.address + self.size
+
+
+@dataclass(frozen=True)
+class KString:
+    """A NUL-terminated string literal at a kernel address.
+
+    Identity matters: ``hvm_excl_rele`` compares *pointers* (``consumer ==
+    hvm_excl_holder``), so two KStrings with the same text at different
+    addresses are different consumers.
+    """
+
+    address: int
+    text: str
+
+
+@dataclass
+class Zone:
+    """A zone's ``zone_t`` as mdb would show it (``::walk zone | ::print zone_t ...``).
+
+    ``address`` is the ``zone_t``; ``zone_name`` the ``char *`` name. Zone ids come
+    from an id space (illumos ``zone.c``); addresses are illustrative except the
+    global zone's name string (formats issue).
+    """
+
+    zone_id: int
+    zone_name: KString
+    address: int
+    brand: str = "joyent"
+    status: str = "running"
+
+
+@dataclass
+class _Context:
+    """One kernel thread's state: its CPU, identity and current call chain."""
+
+    cpu: int
+    zone_name: str
+    execname: str
+    pid: int
+    chain: list[str] = field(default_factory=list)
+
+
+class Kernel:
+    """A kernel with a symbol table, strings, fbt probes and an event bus.
+
+    ``fixed`` selects the OS-7080 kernel (HMA symbols present, ``kvm_hma_ident``
+    instead of ``kvm_excl_ident``). Thread-safe: every thread has its own call
+    chain; shared tables are read-only after construction.
+    """
+
+    def __init__(self, *, fixed: bool, ncpus: int = 96, hma_version: int = 1) -> None:
+        self.fixed = fixed
+        self.ncpus = ncpus
+        self.hma_version = hma_version
+        self.events = EventBus()
+        self._local = threading.local()
+        self._clock = itertools.count(1)
+        self._clock_lock = threading.Lock()
+        self._variables: dict[str, Callable[[], object]] = {}
+        self.modules: dict[str, Module] = {
+            name: Module(
+                m.name, m.text_base, m.text_size, m.data_base, m.data_size, m.dtrace_resolves
+            )
+            for name, m in layout.MODULES.items()
+        }
+        self._symbols: dict[str, Symbol] = {}
+        for name, module, address, size in layout.FUNCTIONS:
+            if self._present(name):
+                self._symbols[name] = Symbol(name, module, address, size, "func")
+        for name, module, address, size, ctype in layout.DATA:
+            if self._present(name):
+                self._symbols[name] = Symbol(name, module, address, size, "data", ctype)
+        self._by_address = sorted(self._symbols.values(), key=lambda s: s.address)
+        self._starts = [s.address for s in self._by_address]
+        self.strings: dict[str, KString] = {
+            key: KString(address, text) for key, (address, text) in layout.STRINGS.items()
+        }
+        self._strings_by_address = {s.address: s for s in self.strings.values()}
+        ids = layout.probe_ids()
+        self._probes: dict[tuple[str, str], Probe] = {}
+        for (function, name), probe_id in ids.items():
+            symbol = self._symbols.get(function)
+            if symbol is None:
+                continue
+            kind: Literal["entry", "return"] = "entry" if name == "entry" else "return"
+            self._probes[(function, name)] = Probe(probe_id, "fbt", symbol.module, function, kind)
+        self._zones: dict[int, Zone] = {}
+        self._zone_ids = itertools.count(1)
+        global_zone = Zone(0, self.strings["global_zone_name"], self._symbols["zone0"].address)
+        self._zones[0] = global_zone
+        self._next_zone_address = 0xFFFFFE5A1C7E3000
+
+    # -- which symbols a platform has ---------------------------------------
+    def _present(self, name: str) -> bool:
+        hma_only = {
+            "hma_register",
+            "hma_unregister",
+            "hma_vmx_vpid_alloc",
+            "hma_vmx_vpid_free",
+            "hma_registrations",
+            "hma_vmx_ready",
+            "kvm_hma_ident",
+        }
+        hma2_only = {"hma_register_exclusive", "hma_exclusive", "hma_svm_ready"}
+        prefix_only = {"kvm_excl_ident", "kvm_init_failed", "hardware_enable_all"}
+        if name in hma2_only:
+            return self.fixed and self.hma_version >= 2
+        if name in hma_only:
+            return self.fixed
+        if name in prefix_only:
+            return not self.fixed
+        return True
+
+    # -- symbols ------------------------------------------------------------
+    def symbols(self) -> list[Symbol]:
+        """Every symbol, in address order (what ``::nm`` lists)."""
+        return list(self._by_address)
+
+    def lookup_symbol(self, name: str) -> Symbol | None:
+        """The symbol called ``name`` (``mdb``'s ``name::print`` / ``::nm -n``)."""
+        if "`" in name:
+            module, _, bare = name.partition("`")
+            symbol = self._symbols.get(bare)
+            return symbol if symbol is not None and symbol.module == module else None
+        return self._symbols.get(name)
+
+    def whatis(self, address: int) -> Symbol | None:
+        """The symbol whose range holds ``address`` (``::whatis``), else None."""
+        index = bisect.bisect_right(self._starts, address) - 1
+        if index >= 0:
+            symbol = self._by_address[index]
+            if symbol.contains(address):
+                return symbol
+        return None
+
+    def module_at(self, address: int) -> Module | None:
+        """The module whose text or data holds ``address``."""
+        for module in self.modules.values():
+            if module.contains(address):
+                return module
+        return None
+
+    def string_at(self, address: int) -> KString | None:
+        """The string literal starting at ``address`` (``ADDR/s``)."""
+        found = self._strings_by_address.get(address)
+        if found is not None:
+            return found
+        for zone in self._zones.values():
+            if zone.zone_name.address == address:
+                return zone.zone_name
+        return None
+
+    def frame(self, function: str, offset: int) -> Frame:
+        """The stack frame ``function+offset`` (address = symbol start + offset)."""
+        symbol = self._symbols[function]
+        module = self.modules[symbol.module]
+        return Frame(
+            symbol.module, function, offset, symbol.address + offset, module.dtrace_resolves
+        )
+
+    # -- variables ------------------------------------------------------------
+    def define_variable(self, name: str, getter: Callable[[], object]) -> None:
+        """Let a subsystem publish a data symbol's current value."""
+        if name not in self._symbols:
+            raise KeyError(name)
+        self._variables[name] = getter
+
+    def read_variable(self, name: str) -> object:
+        """The current value of a data symbol (``name::print``).
+
+        Pointers to strings come back as :class:`KString`, NULL as None, integers
+        and booleans as ``int``; the C type is ``lookup_symbol(name).ctype``.
+        """
+        getter = self._variables.get(name)
+        if getter is None:
+            raise KeyError(name)
+        return getter()
+
+    def variables(self) -> list[str]:
+        """Names of the data symbols :meth:`read_variable` can read."""
+        return sorted(self._variables)
+
+    # -- probes -------------------------------------------------------------
+    def probes(self) -> list[Probe]:
+        """Every fbt probe, ordered by id (stable and deterministic)."""
+        return sorted(self._probes.values(), key=lambda p: p.id)
+
+    def probe(self, function: str, name: str) -> Probe | None:
+        """The fbt probe ``function:name``, if the function is probed."""
+        return self._probes.get((function, name))
+
+    # -- zones --------------------------------------------------------------
+    def zones(self) -> list[Zone]:
+        """Zones in ``::walk zone`` order: the global zone first, then by creation."""
+        return list(self._zones.values())
+
+    def zone_by_id(self, zone_id: int) -> Zone | None:
+        """The zone with ``zone_id``, if it exists."""
+        return self._zones.get(zone_id)
+
+    def zone_by_address(self, address: int) -> Zone | None:
+        """The zone whose ``zone_t`` is at ``address``."""
+        for zone in self._zones.values():
+            if zone.address == address:
+                return zone
+        return None
+
+    def _add_zone(self, name: str, brand: str) -> Zone:
+        """Create a zone (``zone_create``): a new id, ``zone_t`` and name string.
+
+        Ids count up and are not reused while the kernel runs (illumos allocates
+        them from ``zoneid_space`` with ``id_alloc``, next-fit); addresses are
+        illustrative.
+        """
+        zone_id = next(self._zone_ids)
+        address = self._next_zone_address
+        self._next_zone_address += 0x1000
+        zone = Zone(zone_id, KString(address + 0xC00, name), address, brand)
+        self._zones[zone_id] = zone
+        return zone
+
+    def _remove_zone(self, zone_id: int) -> None:
+        self._zones.pop(zone_id, None)
+
+    # -- calls and events ---------------------------------------------------
+    def _context(self) -> _Context | None:
+        context: _Context | None = getattr(self._local, "context", None)
+        return context
+
+    @contextmanager
+    def thread(
+        self,
+        entry: str,
+        *,
+        cpu: int,
+        zone_name: str = "global",
+        execname: str = "sched",
+        pid: int = 0,
+    ) -> Iterator[None]:
+        """Run the body as a kernel thread that entered through ``entry``.
+
+        ``entry`` is the bottom frame (``sys_syscall`` for a system call). Nested
+        use on one Python thread keeps the outer context.
+        """
+        if self._context() is not None:
+            yield
+            return
+        self._local.context = _Context(cpu % self.ncpus, zone_name, execname, pid, [entry])
+        try:
+            yield
+        finally:
+            self._local.context = None
+
+    def _stack(self, chain: list[str], callee: str) -> tuple[Frame, ...]:
+        frames: list[Frame] = []
+        targets = [*chain[1:], callee]
+        for caller, target in zip(chain, targets, strict=True):
+            size = self._symbols[caller].size
+            frames.append(self.frame(caller, layout.call_site(caller, target, size)))
+        frames.reverse()
+        return tuple(frames)
+
+    def _tick(self) -> int:
+        with self._clock_lock:
+            return next(self._clock)
+
+    @contextmanager
+    def function(self, name: str, *args: object) -> Iterator[Call]:
+        """Run the body as kernel function ``name(*args)``; fire its fbt probes.
+
+        Use ``call.retval = ...`` to set what the ``return`` probe reports. An
+        exception (a panic) propagates without a ``return`` event.
+        """
+        context = self._context()
+        if context is None:
+            raise RuntimeError(f"{name}() called outside a kernel thread")
+        call = Call(name, args)
+        if self.events.active:
+            self._fire(name, "entry", context, args, None)
+        context.chain.append(name)
+        try:
+            yield call
+        finally:
+            context.chain.pop()
+        if self.events.active:
+            self._fire(name, "return", context, args, call.retval)
+
+    def _fire(
+        self,
+        function: str,
+        name: str,
+        context: _Context,
+        args: tuple[object, ...],
+        retval: object,
+    ) -> None:
+        probe = self._probes.get((function, name))
+        if probe is None:
+            return
+        event = ProbeEvent(
+            probe=probe,
+            cpu=context.cpu,
+            args=args,
+            retval=retval,
+            stack=self._stack(context.chain, function),
+            timestamp=self._tick(),
+            zone_name=context.zone_name,
+            execname=context.execname,
+            pid=context.pid,
+        )
+        self.events.publish(event)
+
+
+@dataclass
+class Call:
+    """A running kernel function; set ``retval`` for its ``return`` probe."""
+
+    name: str
+    args: tuple[object, ...]
+    retval: object = None
+
+
+__all__ = ["Call", "KString", "Kernel", "Module", "Symbol", "SymbolKind", "Zone"]

@@ -1,0 +1,125 @@
+"""SmartOS platform images: a build stamp decides which kernel a host runs.
+
+``--platform`` takes a stamp such as ``20180315T000000Z`` (``uname -v`` prints
+``joyent_<stamp>``) or an alias. The cut-overs, checked against the release
+branches of TritonDataCenter/illumos-kvm (SmartOS builds each component from
+its ``release-YYYYMMDD`` branch):
+
+* OS-6400 (the HVM exclusion lock; illumos-kvm 8c4fef5, 2017-10-16) is first in
+  ``release-20171026``; the model starts there (earlier stamps are refused).
+* OS-7080 (illumos-kvm 08e1d7f, 2018-07-31; illumos-joyent befffd5) is *not* in
+  ``release-20180802`` nor ``release-20180816`` and is first in
+  ``release-20180830``: stamps from ``20180830T000000Z`` on get HMA version 1.
+  That illumos-joyent's branch cut matches KVM's is assumption
+  ``os-7080-first-release``.
+* HMA version 2 (exclusive registration, OS-7600, March 2019; AMD SVM): from
+  ``20190328T000000Z``, assumption ``hma-v2-cutover``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from hvmdoc.model.errors import UnknownPlatform
+
+#: First stamp whose kernel has the exclusion lock (release-20171026).
+LOCK_STAMP = "20171026T000000Z"
+#: First stamp carrying OS-7080 (release-20180830; see module doc).
+FIX_STAMP = "20180830T000000Z"
+#: First stamp with HMA version 2 (assumption ``hma-v2-cutover``).
+HMA2_STAMP = "20190328T000000Z"
+
+#: alias -> stamp. ``pre-fix`` is the seed's era (a March 2018 platform; the
+#: time of day is illustrative).
+ALIASES: dict[str, str] = {
+    "pre-fix": "20180315T000000Z",
+    "post-fix": FIX_STAMP,
+    "hma-v2": HMA2_STAMP,
+}
+
+_STAMP = re.compile(r"^(?:joyent_)?(\d{8}T\d{6}Z)$")
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A platform image: its stamp and what its kernel does about HVM sharing."""
+
+    stamp: str
+    fixed: bool
+    hma_version: int
+    alias: str | None = None
+
+    @property
+    def uname_v(self) -> str:
+        """What ``uname -v`` prints: ``joyent_<stamp>``."""
+        return f"joyent_{self.stamp}"
+
+    @property
+    def label(self) -> str:
+        """``pre-fix`` / ``post-fix`` / ``hma-v2`` for this kernel's behaviour."""
+        if not self.fixed:
+            return "pre-fix"
+        return "post-fix" if self.hma_version == 1 else "hma-v2"
+
+
+def parse_platform(text: str | None) -> Platform:
+    """A :class:`Platform` from an alias, a stamp or ``joyent_<stamp>``; None → pre-fix.
+
+    Raises :class:`UnknownPlatform` for anything else, and for stamps before the
+    lock existed.
+    """
+    if text is None:
+        text = "pre-fix"
+    raw = text.strip()
+    alias = raw.lower() if raw.lower() in ALIASES else None
+    stamp = ALIASES[alias] if alias is not None else None
+    if stamp is None:
+        match = _STAMP.match(raw)
+        if match is None:
+            known = ", ".join(ALIASES)
+            raise UnknownPlatform(
+                f"unknown platform {text!r}: expected {known} or a build stamp like "
+                "20180315T000000Z"
+            )
+        stamp = match.group(1)
+        try:
+            datetime.strptime(stamp, "%Y%m%dT%H%M%SZ")
+        except ValueError:
+            raise UnknownPlatform(f"unknown platform {text!r}: not a valid date and time") from None
+    if stamp < LOCK_STAMP:
+        raise UnknownPlatform(
+            f"platform {stamp} predates the HVM exclusion lock (OS-6400, first in "
+            f"release-20171026); the model starts at {LOCK_STAMP}"
+        )
+    fixed = stamp >= FIX_STAMP
+    hma_version = 0 if not fixed else (2 if stamp >= HMA2_STAMP else 1)
+    return Platform(stamp, fixed, hma_version, alias)
+
+
+CPU_VENDORS = ("intel", "amd")
+
+
+def parse_cpu(text: str | None) -> str:
+    """``intel`` (default) or ``amd``; anything else raises UnknownCPU."""
+    from hvmdoc.model.errors import UnknownCPU
+
+    if text is None:
+        return "intel"
+    vendor = text.strip().lower()
+    if vendor not in CPU_VENDORS:
+        raise UnknownCPU(f"unknown CPU vendor {text!r}: expected intel or amd")
+    return vendor
+
+
+__all__ = [
+    "ALIASES",
+    "CPU_VENDORS",
+    "FIX_STAMP",
+    "HMA2_STAMP",
+    "LOCK_STAMP",
+    "Platform",
+    "parse_cpu",
+    "parse_platform",
+]

@@ -1,0 +1,235 @@
+"""Every modelled behaviour no source shows, in one place, with why we believe it.
+
+The site lists these (``docs/model/assumptions.md``); code that relies on one
+names its id. Values that are merely illustrative (addresses, probe ids,
+offsets beyond the seed's) are marked where defined (:mod:`hvmdoc.model.layout`)
+and summarised by ``illustrative-layout``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One assumption: a stable id, a title, what we assume, why, and where it is used."""
+
+    id: str
+    title: str
+    statement: str
+    why: str
+    where: str
+
+
+_ALL = (
+    Assumption(
+        "illustrative-layout",
+        "Kernel addresses, sizes, probe ids and offsets beyond the seed's",
+        "Except the seed's two strings, two probe ids, the frames of its two stacks "
+        "and the global zone's name at 0xfffffffffbf3ff40, every address, symbol "
+        "size, call-site offset and fbt probe id is made up to be plausible.",
+        "No source gives them; they differ between builds and boots anyway. Pages "
+        "may show them but must not present them as facts.",
+        "hvmdoc/model/layout.py",
+    ),
+    Assumption(
+        "dtrace-vmm-unresolved",
+        "DTrace prints the vmm module's frames as bare addresses",
+        "stack() shows frames in the vmm module as addresses; frames in unix, "
+        "genunix, specfs and kvm are printed as module`function+offset.",
+        "The seed's dtrace output shows exactly this, and its author filled in the "
+        "names with mdb ::whatis; why DTrace could not resolve them is not known "
+        "(the bhyve module of the time may have lacked symbol information DTrace "
+        "could use).",
+        "hvmdoc/model/layout.py (MODULES), hvmdoc/model/events.py (Frame.resolved)",
+    ),
+    Assumption(
+        "fbt-return-id",
+        "A return probe's id is its entry probe's id + 1",
+        "fbt::F:return has the id of fbt::F:entry plus one, so hvm_excl_hold:return "
+        "is 8667 and hvm_excl_rele:return 9031.",
+        "fbt creates a function's entry and return probes one after the other; the "
+        "seed shows only entry ids.",
+        "hvmdoc/model/layout.py (probe_ids)",
+    ),
+    Assumption(
+        "cpu-choice",
+        "Which CPU a kernel path runs on",
+        "Each path (zone create, bhyve VM create, KVM open, zone shutdown, QEMU exit, "
+        "zone destroy) runs on a fixed CPU per host plus 8 per VM position; on "
+        "emy-17 the first VM's create runs on CPU 48 and its zone destroy on CPU 72.",
+        "The seed shows CPUs 48 and 72 for its one hold and release; a real "
+        "scheduler's choice is not reproducible, so the model picks a deterministic "
+        "rule that reproduces the seed.",
+        "hvmdoc/model/host.py (DEFAULT_CPU_PLAN, Host._cpu)",
+    ),
+    Assumption(
+        "bhyve-boot-failure-report",
+        "How vmadm reports a bhyve VM that cannot create its vmm instance",
+        "vmadm start prints its usual success line (the zone did boot), then bhyve's "
+        "VMM_CREATE_VM fails with ENXIO, bhyve prints 'vm_create: No such device or "
+        "address' and exits, the zone halts and the VM is 'stopped'.",
+        "The seed only says the bhyve VM 'would have failed to boot'. VM.js waits "
+        "for the zone to run, not for the guest; bhyverun.c do_open() does "
+        'perror("vm_create") and exit(4). Where that line is logged on SmartOS is '
+        "not modelled.",
+        "hvmdoc/model/host.py (Host._boot_vm)",
+    ),
+    Assumption(
+        "reboot-order-uniform",
+        "Autoboot VMs reach the lock in a uniformly random order",
+        "At host boot every order of the autoboot bhyve and KVM VMs is equally "
+        "likely to be the order in which they reach hvm_excl_hold.",
+        "vmadmd (smartos-live src/vm/sbin/vmadmd.js, loadVM) fires VM.start for each "
+        "autoboot VM without waiting, and in 2018 bhyve zones booted through the "
+        "zones service while KVM VMs booted through vmadmd; which reaches the lock "
+        "first depends on timing no source pins down.",
+        "hvmdoc/model/host.py (Host.reboot), hvmdoc/model/race.py",
+    ),
+    Assumption(
+        "os-7080-first-release",
+        "The first platform with OS-7080 is 20180830",
+        "Platform stamps from 20180830T000000Z on carry OS-7080 (HMA); earlier ones "
+        "have the exclusion lock.",
+        "illumos-kvm's release-20180802 and release-20180816 branches lack commit "
+        "08e1d7f (OS-7080) and release-20180830 has it (checked in "
+        "TritonDataCenter/illumos-kvm). That illumos-joyent's befffd5 reached the "
+        "same release is assumed (its branches were not checked).",
+        "hvmdoc/model/platform.py",
+    ),
+    Assumption(
+        "hma-v2-cutover",
+        "When HMA gained AMD SVM and hma_register_exclusive",
+        "Platform stamps from 20190328T000000Z on have the later HMA: AMD SVM "
+        "readiness and hma_register_exclusive.",
+        "OS-7600 'Want exclusive hma registration' was merged downstream (OmniOS "
+        "PR #414) in March 2019 and the later hma.c carries a 2019 copyright; the "
+        "exact SmartOS release, and whether SVM support arrived in the same one, "
+        "were not checked.",
+        "hvmdoc/model/platform.py, hvmdoc/model/hma.py",
+    ),
+    Assumption(
+        "bhyve-hma-at-first-vm",
+        "After OS-7080 bhyve registers with HMA when its first VM is created",
+        "vmmdev_mod_incr registers 'bhyve' with hma_register when the instance "
+        "count leaves zero and vmmdev_mod_decr unregisters when it returns there.",
+        "The later vmm_sol_dev.c does this (vmm_hma_acquire/vmm_hma_release); the "
+        "2018 placement in befffd5 was not read (a 2020 pull request suggests bhyve "
+        "then registered at attach). Either way both hypervisors coexist.",
+        "hvmdoc/model/vmm.py",
+    ),
+    Assumption(
+        "bhyve-intel-only-prefix",
+        "Before OS-7080 bhyve on SmartOS could not run on AMD",
+        "On an AMD host a pre-fix bhyve takes the lock, fails vmm_mod_load, releases "
+        "the lock and latches vmmdev_load_failure: every bhyve VM fails to boot.",
+        "SmartOS's 2018 bhyve drove Intel VMX only; AMD support came later with HMA's SVM support.",
+        "hvmdoc/model/vmm.py (VmmDriver.vmm_mod_load)",
+    ),
+    Assumption(
+        "kvm-vmx-only",
+        "KVM on illumos needs Intel VMX",
+        "vmx_init fails on AMD: before the fix KVM latches kvm_init_failed and "
+        "releases the lock; after it KVM unregisters from HMA. QEMU then runs the "
+        "guest unaccelerated.",
+        "illumos-kvm implements only VMX (its kvm_hvm_init calls vmx_init); the "
+        "failure details on AMD were not traced in the source.",
+        "hvmdoc/model/kvm.py",
+    ),
+    Assumption(
+        "zone-per-boot",
+        "A VM's zone exists only while it runs; zone ids count up",
+        "vmadm start creates the zone (a new zone id, never reused until reboot), "
+        "stop halts and destroys it.",
+        "illumos creates a zone_t at zone boot and destroys it at halt (the seed's "
+        "release stack runs in zone_destroy); zone ids come from an id space "
+        "allocated next-fit. The ids and zone_t addresses are illustrative.",
+        "hvmdoc/model/kernel.py (Kernel._add_zone), hvmdoc/model/host.py",
+    ),
+    Assumption(
+        "kvm-release-path",
+        "The stack under kvm_close when QEMU exits",
+        "QEMU's /dev/kvm is closed by process exit: sys_syscall → post_syscall → "
+        "psig → exit → proc_exit → closeall → closef → fop_close → spec_close → "
+        "device_close → dev_close → cdev_close → kvm_close.",
+        "The seed shows no KVM release; this is the usual illumos exit path, not a captured stack.",
+        "hvmdoc/model/host.py (Host._qemu_exit)",
+    ),
+    Assumption(
+        "kvm-open-path",
+        "The stack under kvm_open",
+        "QEMU's open of /dev/kvm reaches kvm_open through open → openat → copen → "
+        "vn_openat → fop_open → spec_open → dev_open → cdev_open; the model runs "
+        "QEMU's open directly under sys_syscall (the frames are not emitted).",
+        "No source shows this stack; tools must not present it as captured.",
+        "hvmdoc/model/qemu.py",
+    ),
+    Assumption(
+        "vpid-per-vcpu",
+        "After the fix each accelerated vCPU takes one HMA VPID",
+        "A bhyve or KVM VM on an Intel host takes one VPID per vCPU from "
+        "hma_vmx_vpid_alloc when it starts and frees them when it stops.",
+        "hma.c provides hma_vmx_vpid_alloc for hypervisors to share VPIDs; when "
+        "exactly each caller allocates was simplified.",
+        "hvmdoc/model/vmm.py, hvmdoc/model/kvm.py",
+    ),
+    Assumption(
+        "pre-fix-platform-stamp",
+        "The seed's host ran a March 2018 platform",
+        "emy-17 runs 20180315T000000Z by default (the 'pre-fix' alias).",
+        "The post is dated 2018-03-20 and shows the exclusion lock; the real stamp "
+        "is not shown and the time of day is illustrative.",
+        "hvmdoc/model/platform.py (ALIASES)",
+    ),
+    Assumption(
+        "emy-17-initial-state",
+        "emy-17 starts with both VMs stopped and autoboot off",
+        "Both of emy-17's VMs start 'stopped' with autoboot false.",
+        "The seed starts both VMs with vmadm start and then says they are now set "
+        "to boot with the host, which is what vmadm start does (VM.js startZone "
+        "sets autoboot=true); it does not show the state before.",
+        "hvmdoc/model/scenarios.py",
+    ),
+    Assumption(
+        "hvm-excl-after-fix",
+        "pc_hvm.c stays in the kernel after the fix, unused",
+        "Post-fix kernels still have hvm_excl_hold/hvm_excl_rele (and their probes), "
+        "but neither bhyve nor KVM calls them, so hvm_excl_holder stays NULL.",
+        "illumos-gate still ships pc_hvm.c; whether SmartOS's post-fix kernel kept "
+        "it was not checked.",
+        "hvmdoc/model/kernel.py, hvmdoc/model/vmm.py, hvmdoc/model/kvm.py",
+    ),
+    Assumption(
+        "qemu-log-header",
+        "The header lines of a KVM VM's vm.log",
+        "qemu-exec's privilege list and argv in /zones/<uuid>/root/tmp/vm.log are "
+        "abridged and illustrative; the '=== OUTPUT (...) ===' line and QEMU's two "
+        "messages are real.",
+        "qemu-exec.c prints the zone's privileges, the argv and an OUTPUT header "
+        "before exec'ing QEMU; the model does not reproduce the full lists.",
+        "hvmdoc/model/qemu.py",
+    ),
+    Assumption(
+        "vmadm-unknown-vm",
+        "vmadm's text for an unknown VM uuid",
+        "'VM <uuid> not found in zoneadm', prefixed by 'Unable to start VM <uuid>: ' "
+        "for start and 'Failed to delete VM <uuid>: ' for delete.",
+        "smartos-live vmload (release-20180315) builds that message when zoneadm "
+        "does not list the zone; vmadm.js wraps start and delete errors as shown. "
+        "Later vminfod-era releases print 'zoneadm: <uuid>: No such zone "
+        "configured' for get.",
+        "hvmdoc/model/host.py",
+    ),
+)
+
+#: id -> Assumption, in the order above.
+ASSUMPTIONS: dict[str, Assumption] = {a.id: a for a in _ALL}
+
+
+def assumption(assumption_id: str) -> Assumption:
+    """The assumption registered under ``assumption_id`` (KeyError if none)."""
+    return ASSUMPTIONS[assumption_id]
+
+
+__all__ = ["ASSUMPTIONS", "Assumption", "assumption"]
