@@ -18,7 +18,13 @@ from hvmdoc.sessions.errors import BlockError
 from hvmdoc.sessions.find import markdown_files
 from hvmdoc.sessions.python import run_python
 from hvmdoc.sessions.real import RealCommands, repo_root
-from hvmdoc.sessions.replay import HostFactory, PageReplay, known_scenarios, tools_host
+from hvmdoc.sessions.replay import (
+    HostFactory,
+    HostStartFailed,
+    PageReplay,
+    known_scenarios,
+    tools_host,
+)
 from hvmdoc.sessions.transcript import StepKind
 from hvmdoc.sessions.update import Edit, update_file
 
@@ -133,6 +139,9 @@ def _check_document(
             result = replay.run(block)
         except BlockError as exc:
             report.errors.append(exc)
+            return
+        except HostStartFailed as exc:
+            report.failures.append(str(exc))
             return
         if result.ok:
             continue

@@ -85,9 +85,7 @@ def run_python(block: PythonBlock, root: Path) -> PythonResult:
     from pytest_examples.run_code import run_code
 
     source = "\n".join(block.fence.lines) + "\n"
-    example = CodeExample.create(
-        source, path=block.fence.path, start_line=block.fence.first_content_line
-    )
+    example = CodeExample.create(source, path=block.fence.path, start_line=block.fence.line)
     result = PythonResult(block=block, source=source)
     with tempfile.TemporaryDirectory(prefix="hvmdoc-example-") as directory:
         python_file = Path(directory) / f"{example.module_name}.py"
@@ -120,7 +118,10 @@ def _example_line(exc: BaseException, python_file: Path, block: PythonBlock) -> 
     line = None
     tb = exc.__traceback__
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename == str(python_file):
-            line = block.fence.first_content_line + tb.tb_lineno - 1
+        filename = tb.tb_frame.f_code.co_filename
+        if filename == str(python_file):
+            line = block.fence.line + tb.tb_lineno
+        elif filename == str(block.fence.path):  # pytest-examples already moved it to the page
+            line = tb.tb_lineno
         tb = tb.tb_next
     return line

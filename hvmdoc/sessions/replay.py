@@ -17,12 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from hvmdoc.errors import HvmdocError
 from hvmdoc.sessions import compare
 from hvmdoc.sessions.blocks import Document, HostSpec, SessionBlock
-from hvmdoc.sessions.errors import BlockError
+from hvmdoc.sessions.errors import BlockError, display_path
 from hvmdoc.sessions.real import RealCommands, repo_root
 from hvmdoc.sessions.transcript import Mode, Step, StepKind, is_long_running
 from hvmdoc.sessions.update import Edit
+
+
+class HostStartFailed(Exception):
+    """The emulator could not build a host for reasons other than bad input (a bug)."""
 
 
 class TerminalLike(Protocol):
@@ -125,8 +130,6 @@ class BlockResult:
 
     def report(self) -> str:
         """``FILE:LINE``, the diverging command and a unified diff, for each failing step."""
-        from hvmdoc.sessions.errors import display_path
-
         parts: list[str] = []
         for result in self.steps:
             if result.ok:
@@ -184,11 +187,16 @@ class PageReplay:
             session = self.host_factory(spec)
         except BlockError:
             raise
-        except Exception as exc:
+        except (HvmdocError, LookupError, ValueError) as exc:
             message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
             raise BlockError(
                 self.document.path, block.line, f"cannot start the host: {message}"
             ) from None
+        except Exception as exc:
+            where = f"{display_path(self.document.path)}:{block.line}"
+            raise HostStartFailed(
+                f"{where}: the emulator failed to start the host: {type(exc).__name__}: {exc}"
+            ) from exc
         host = _Host(session=session, terminal=session.terminal())
         self._hosts[block.host] = host
         return host

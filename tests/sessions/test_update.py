@@ -1,0 +1,79 @@
+"""--update: only output lines change, '...' kept, idempotent, atomic."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hvmdoc.sessions.check import check
+from hvmdoc.sessions.update import Edit, apply_edits, write_atomically
+
+from .fakes import fake_host
+from .pages import FRONT, fence
+
+STALE = (
+    FRONT
+    + "Some prose stays.\n\n"
+    + "=== \"Tab\"\n\n"
+    + "    ``` { .console .hvmdoc }\n"
+    + "    # mdb -k\n"
+    + "    Loading modules: [ ... ]\n"
+    + "    > hvm_excl_holder::print\n"
+    + "    0xdead \"old\"\n"
+    + "    > $q\n"
+    + "    ```\n\n"
+    + fence("# vmadm start a\nSuccessfully started VM a\n# vmadm list\n...\nstale line")
+)
+
+
+def test_update_rewrites_only_output_lines_and_is_idempotent(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(STALE)
+    first = check([page], update=True, host_factory=fake_host, python=False)
+    assert first.updated == [page] and first.exit_code == 0
+    updated = page.read_text()
+    assert "    0\n    > $q" in updated  # indented like its tab
+    assert "Loading modules: [ ... ]" in updated  # elision kept where it matches
+    assert "stale line" not in updated and "a  running" in updated
+    def kept(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line.lstrip().startswith(("#", ">", "`"))]
+
+    assert kept(updated) == kept(STALE)
+    assert updated.startswith(FRONT + "Some prose stays.\n")
+    assert check([page], host_factory=fake_host).exit_code == 0
+    second = check([page], update=True, host_factory=fake_host)
+    assert second.updated == [] and page.read_text() == updated
+
+
+def test_without_update_a_stale_page_fails_and_is_untouched(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(STALE)
+    report = check([page], host_factory=fake_host)
+    assert report.exit_code == 1 and len(report.failures) == 2
+    assert page.read_text() == STALE
+
+
+def test_apply_edits_keeps_line_endings_and_missing_final_newline() -> None:
+    text = "a\r\nb\r\nc"
+    assert apply_edits(text, [Edit(2, 1, ("x", "y"))]) == "a\r\nx\r\ny\r\nc"
+    assert apply_edits("a\nb\n", [Edit(2, 1, ("", "z"), "  ")]) == "a\n\n  z\n"
+
+
+def test_write_is_atomic_when_replacing_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("original\n")
+    page.chmod(0o640)
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomically(page, "new\n")
+    assert page.read_text() == "original\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.md"]
+    monkeypatch.undo()
+    write_atomically(page, "new\n")
+    assert page.read_text() == "new\n" and page.stat().st_mode & 0o777 == 0o640
