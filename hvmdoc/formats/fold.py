@@ -47,7 +47,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-__all__ = ["fold", "fold_stream", "folded_lines", "frame_names"]
+from hvmdoc.formats.errors import ParseError
+
+__all__ = ["fold", "fold_bytes", "fold_stream", "folded_lines", "format_folded", "frame_names"]
 
 #: Perl's ``\s`` on an undecoded string (no Unicode rules): ASCII whitespace.
 _WS = b" \t\n\r\f\v"
@@ -58,6 +60,7 @@ _CACHE_LIMIT = 1 << 16
 _BLANK = "blank"
 _SKIP = "skip"
 _FIRING = "firing"
+_BINARY = "binary"
 
 Stack = tuple[tuple[bytes, ...], ...]
 
@@ -119,6 +122,8 @@ def _is_firing(text: bytes) -> bool:
 
 
 def _classify(line: bytes, offsets: bool) -> object:
+    if b"\0" in line:
+        return _BINARY
     body = line[:-1] if line.endswith(b"\n") else line
     text = body.lstrip(_WS)
     if not text:
@@ -136,8 +141,31 @@ def _classify(line: bytes, offsets: bool) -> object:
     return frame_names(text, offsets)
 
 
-def fold(lines: Iterable[bytes], offsets: bool = False) -> dict[bytes, int]:
-    """Folded stack -> summed count, from dtrace output lines (bytes, newlines optional)."""
+def fold(lines: Iterable[str], source: str = "<stdin>", *, offsets: bool = False) -> dict[str, int]:
+    """Folded stack -> summed count, from dtrace output lines (newlines optional).
+
+    Text is folded as its UTF-8 bytes (undecodable characters kept via
+    ``surrogateescape``), so the result matches :func:`fold_bytes` on the file.
+    """
+    encoded = (line.encode("utf-8", "surrogateescape") for line in lines)
+    folded = fold_bytes(encoded, source, offsets=offsets)
+    return {key.decode("utf-8", "surrogateescape"): count for key, count in folded.items()}
+
+
+def format_folded(folded: dict[str, int]) -> Iterator[str]:
+    """``STACK COUNT`` lines (no newline), sorted bytewise like :func:`folded_lines`."""
+    for key in sorted(folded, key=lambda k: k.encode("utf-8", "surrogateescape")):
+        yield f"{key} {folded[key]}"
+
+
+def fold_bytes(
+    lines: Iterable[bytes], source: str = "<stdin>", *, offsets: bool = False
+) -> dict[bytes, int]:
+    """Folded stack -> summed count, from dtrace output lines as bytes.
+
+    Raises :class:`ParseError` on binary input (a NUL byte), the one thing
+    that cannot be dtrace output; anything else folds as ``stackcollapse.pl`` would.
+    """
     cache: dict[bytes, object] = {}
     get = cache.get
     missing = object()
@@ -145,7 +173,7 @@ def fold(lines: Iterable[bytes], offsets: bool = False) -> dict[bytes, int]:
     stack: list[tuple[bytes, ...]] = []
     from_firing = False  # the pending stack began right after a probe-firing line
     after_firing = False  # the previous line was a probe-firing line
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         kind = get(line, missing)
         if kind is missing:
             kind = _classify(line, offsets)
@@ -169,6 +197,10 @@ def fold(lines: Iterable[bytes], offsets: bool = False) -> dict[bytes, int]:
                 counts[key] = counts.get(key, 0) + 1
                 stack = []
             from_firing = after_firing = False
+        elif kind is _BINARY:
+            text = line.decode("utf-8", "replace").rstrip("\n")
+            column = line.index(b"\0") + 1
+            raise ParseError(source, number, column, text, "text (dtrace output), not binary data")
         elif kind is _FIRING:
             if from_firing and stack:
                 key = tuple(stack)
@@ -204,4 +236,5 @@ def folded_lines(folded: dict[bytes, int]) -> Iterator[bytes]:
 
 def fold_stream(source: BinaryIO, out: BinaryIO, offsets: bool = False) -> None:
     """Fold a binary stream of dtrace output onto a binary output stream."""
-    out.writelines(folded_lines(fold(source, offsets)))
+    name = getattr(source, "name", "<stdin>")
+    out.writelines(folded_lines(fold_bytes(source, str(name), offsets=offsets)))
