@@ -205,9 +205,7 @@ class PageReplay:
         """Replay ``block`` (after the blocks already replayed) and compare its output."""
         needs_host = any(step.kind is StepKind.HOST for step in block.steps)
         host = self._host(block) if needs_host or block.setup or block.fresh else None
-        if host is not None:
-            for command in block.setup:
-                host.other_terminal().execute(command)
+        setup_problems = self._setup(block, host) if host is not None else []
         meanwhile_step = next(
             (s for s in block.steps if s.kind is StepKind.HOST and is_long_running(s.command)), None
         )
@@ -235,9 +233,31 @@ class PageReplay:
             if last:
                 actual = compare.trim_blank_tail(actual)
                 expected = compare.trim_blank_tail(expected)
+            if number == 0:
+                problems[:0] = setup_problems
             results.append(StepResult(step, actual, expected, block.elide, problems))
         self.done.append(block)
         return BlockResult(self.document, block, results)
+
+    @staticmethod
+    def _setup(block: SessionBlock, host: _Host) -> list[str]:
+        """Run ``data-setup`` on the second terminal; say which command failed, if any."""
+        problems = []
+        for command in block.setup:
+            terminal = host.other_terminal()
+            try:
+                output = terminal.execute(command)
+            except Exception as exc:
+                problems.append(f"data-setup {command!r}: the emulator failed: {exc!r}")
+                continue
+            status = getattr(terminal, "exit_status", 0)
+            if status:
+                first = output.strip().splitlines()[:1]
+                problems.append(
+                    f"data-setup {command!r} failed (exit {status})"
+                    + (f": {first[0]}" if first else "")
+                )
+        return problems
 
     @staticmethod
     def _prompt_problems(step: Step, terminal: TerminalLike) -> list[str]:
