@@ -36,5 +36,9 @@ class TermCompleter(Completer):
     ) -> Iterator[Completion]:
         text = document.text_before_cursor
         word = current_word(text)
-        for candidate in self.term.complete(text):
+        try:
+            candidates = self.term.complete(text)
+        except Exception:  # Tab must never break the line being typed
+            return
+        for candidate in candidates:
             yield Completion(candidate, start_position=-len(word))

@@ -1,0 +1,135 @@
+"""``hvmdoc shell`` on real pseudo-terminals: lab 2 end to end, Ctrl-C, Tab, --attach, --record.
+
+Every wait is an ``expect`` with a generous timeout; nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pexpect
+from conftest import PROMPT, Spawn
+from support import ROOT
+
+DTRACE = "dtrace -n 'hvm_excl_*:entry { stack() }'"
+TEST_UUID = "79062669-e229-e55d-960d-9b18d0fed8d0"
+
+
+def _at_prompt(child: Any) -> None:
+    child.expect_exact(PROMPT)
+
+
+def _run(child: Any, line: str, *expected: str) -> None:
+    child.sendline(line)
+    for text in expected:
+        child.expect_exact(text)
+    _at_prompt(child)
+
+
+def test_lab_2_end_to_end_with_attach_ctrl_c_and_tab(spawn_shell: Spawn, tmp_path: Path) -> None:
+    record = tmp_path / "lab2.md"
+    first = spawn_shell("--seed", "2", "--record", str(record))
+    first.expect_exact("Seed 2; repeat this run with: hvmdoc shell --seed 2")
+    first.expect_exact("Another terminal on this host: hvmdoc shell --attach")
+    _at_prompt(first)
+
+    second = spawn_shell("--attach")
+    second.expect_exact("attached to scenario emy-17 (seed 2)")
+    _at_prompt(second)
+
+    # Tab completes a command name in the first terminal.
+    first.send("dtra\t")
+    first.expect_exact("dtrace")
+    first.sendline(DTRACE[len("dtrace") :])
+    first.expect_exact("dtrace: description 'hvm_excl_*:entry ' matched 2 probes")
+
+    # Tab completes a VM alias in the second; the start fires the hold probe in the first.
+    second.send("vmadm start $(vm te\t")
+    second.expect_exact("test")
+    second.sendline(")")
+    second.expect_exact(f"Successfully started VM {TEST_UUID}")
+    _at_prompt(second)
+    first.expect_exact("hvm_excl_hold:entry")
+    first.expect_exact("genunix`cdev_ioctl+0x39")
+
+    _run(second, "vmadm stop $(vm test)", f"Successfully completed stopping VM {TEST_UUID}")
+    first.expect_exact("hvm_excl_rele:entry")
+    first.expect_exact("genunix`zone_destroy+0x124")
+
+    # Ctrl-C stops dtrace, not the shell.
+    first.sendintr()
+    _at_prompt(first)
+    assert first.isalive()
+    _run(first, "echo still here", "still here")
+
+    # Ctrl-C at the prompt: a fresh prompt, the shell lives on.
+    first.send("half a line")
+    first.sendintr()
+    _at_prompt(first)
+    _run(first, "uname -v", "joyent_")
+
+    # `exit` in the attached terminal leaves it (status 0); the first goes on.
+    second.sendline("exit")
+    second.expect_exact("logout")
+    second.expect(pexpect.EOF)
+    second.wait()
+    assert second.exitstatus == 0
+    _run(first, "vmadm list state=running", "UUID")
+
+    # Ctrl-D leaves the first terminal with status 0.
+    first.sendeof()
+    first.expect_exact("logout")
+    first.expect(pexpect.EOF)
+    first.wait()
+    assert first.exitstatus == 0
+
+    # The recording replays: the other terminal's vmadm became data-meanwhile.
+    page = record.read_text()
+    assert "data-meanwhile=" in page and "vmadm start $(vm test)" in page
+    check = subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "check", str(record)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_ctrl_d_in_mdb_quits_mdb_first(spawn_shell: Spawn) -> None:
+    shell = spawn_shell("--seed", "3")
+    _at_prompt(shell)
+    shell.sendline("mdb -k")
+    shell.expect_exact("> ")
+    shell.send("hvm_excl_hol\t")
+    shell.expect_exact("hvm_excl_holder")
+    shell.sendline("::print")
+    shell.expect_exact("0\r\n")
+    shell.sendeof()
+    _at_prompt(shell)
+    shell.sendeof()
+    shell.expect_exact("logout")
+    shell.expect(pexpect.EOF)
+    shell.wait()
+    assert shell.exitstatus == 0
+
+
+def test_attach_without_a_running_shell_is_one_line_and_status_2(
+    shell_env: dict[str, str],
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "shell", "--attach"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=shell_env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "no running hvmdoc shell" in result.stderr
+    assert "Traceback" not in result.stderr
