@@ -1,0 +1,116 @@
+"""``hvmdoc parse {mdb,dtrace,vmadm} [FILE|-] [--json] [-o FIELDS]``: text to records.
+
+Records are printed as they are parsed (JSON lines with ``--json``, else one
+readable line each), so records before a bad line stand; the bad line is
+reported as ``FILE:LINE:COL: message`` on stderr with exit status 2.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO
+
+import click
+
+from hvmdoc.errors import BadInput
+from hvmdoc.formats.errors import ParseError
+
+TOOLS = ("mdb", "dtrace", "vmadm")
+_HEX_FIELDS = frozenset({"address", "frame_pointer", "value", "size"})
+
+
+def open_text(file: str) -> tuple[TextIO, str]:
+    """The input stream and its name for messages (``<stdin>`` for ``-``)."""
+    if file == "-":
+        return sys.stdin, "<stdin>"
+    try:
+        return open(file, encoding="utf-8", errors="replace"), file
+    except OSError as exc:
+        raise BadInput(f"{file}: cannot read: {exc.strerror or exc}") from None
+
+
+def _parser(tool: str, fields: str | None) -> Callable[[Iterable[str], str], Iterator[Any]]:
+    if tool == "vmadm":
+        from hvmdoc.formats import vmadm
+
+        columns = tuple(f.strip() for f in fields.split(",")) if fields else None
+        if columns is not None and not all(columns):
+            raise BadInput(f"-o {fields}: empty field name")
+
+        def parse_vmadm(lines: Iterable[str], source: str) -> Iterator[Any]:
+            return vmadm.parse(lines, source, columns=columns)
+
+        return parse_vmadm
+    if tool == "mdb":
+        from hvmdoc.formats import mdb
+
+        return mdb.parse
+    from hvmdoc.formats import dtrace
+
+    return dtrace.parse
+
+
+def record_dict(record: Any) -> dict[str, Any]:
+    """``{"record": NAME, field: value...}`` (vmadm rows also get ``"row"``)."""
+    out: dict[str, Any] = {"record": type(record).__name__}
+    out.update(dataclasses.asdict(record))
+    as_dict = getattr(record, "as_dict", None)
+    if callable(as_dict):
+        out["row"] = as_dict()
+    return out
+
+
+def _show(name: str, value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and name in _HEX_FIELDS:
+        return hex(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def readable(record: Any) -> str:
+    """One line: the record's name, then ``field=value`` pairs."""
+    from hvmdoc.formats import dtrace
+
+    parts = [type(record).__name__]
+    for field in dataclasses.fields(record):
+        value = getattr(record, field.name)
+        if field.name == "frames":
+            shown = "[" + ", ".join(dtrace.render_frame(f) for f in value) + "]"
+        else:
+            shown = _show(field.name, value)
+        parts.append(f"{field.name}={shown}")
+    return " ".join(parts)
+
+
+@click.command(name="parse")
+@click.argument("tool", type=click.Choice(TOOLS))
+@click.argument("file", default="-", required=False)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per record, per line.")
+@click.option(
+    "-o",
+    "fields",
+    metavar="FIELDS",
+    help="vmadm: the columns of headerless (-H, -p) input, default uuid,type,ram,state,alias.",
+)
+@click.pass_context
+def command(ctx: click.Context, tool: str, file: str, as_json: bool, fields: str | None) -> None:
+    """Parse real mdb, dtrace or vmadm output from FILE (or stdin) into records.
+
+    Exit status: 0 all input parsed, 2 a line is not TOOL's output (reported as
+    FILE:LINE:COL: message; the records before it are printed) or FILE is unreadable.
+    """
+    parse = _parser(tool, fields)
+    stream, source = open_text(file)
+    out = sys.stdout
+    try:
+        for record in parse(stream, source):
+            out.write((json.dumps(record_dict(record)) if as_json else readable(record)) + "\n")
+    except ParseError as error:
+        out.flush()
+        click.echo(error.message, err=True)
+        ctx.exit(2)
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
