@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hvmdoc.tools.terminal import MDB_PROMPT
 from hvmdoc.workshop.journal import Command, Entry, JobStarted, Reset
 
 
@@ -64,6 +65,13 @@ def _transcript_lines(command: Command) -> list[str]:
     return text.rstrip("\n").split("\n")
 
 
+def _logs_out(command: Command) -> bool:
+    """``exit`` in another terminal: replaying it would close the replay's only other
+    terminal, and it changes nothing on the host."""
+    words = command.line.split()
+    return command.prompt != MDB_PROMPT and bool(words) and words[0] in {"exit", "logout"}
+
+
 def blocks_for(term: int, entries: list[Entry]) -> list[Block]:
     """Cut terminal ``term``'s view of the journal into executable blocks."""
     blocks: list[Block] = []
@@ -90,7 +98,8 @@ def blocks_for(term: int, entries: list[Entry]) -> list[Block]:
                 current.setup, others = others, []
                 current.fresh_host, fresh = fresh, None
         elif entry.term != term:
-            others.append(entry.line)
+            if not _logs_out(entry):
+                others.append(entry.line)
         elif entry.foreground:
             current.meanwhile, others = others, []
             current.lines = _transcript_lines(entry)

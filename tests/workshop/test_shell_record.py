@@ -36,6 +36,8 @@ def test_other_terminal_becomes_setup_or_meanwhile() -> None:
     dtrace = "dtrace -n 'hvm_excl_*:entry { stack() }'"
     entries: list[Entry] = [
         Command(1, P, "vmadm stop $(vm test)", "stopped\n"),
+        Command(1, "> ", "exit", "mdb: syntax error near exit\n"),
+        Command(2, P, "exit", "logout\n"),
         Command(0, P, "echo hi", "hi\n"),
         JobStarted(0),
         Command(1, P, "vmadm start $(vm test)", "started\n"),
@@ -43,7 +45,7 @@ def test_other_terminal_becomes_setup_or_meanwhile() -> None:
         Command(0, P, "echo after", "after\n"),
     ]
     first, job, after = blocks_for(0, entries)
-    assert first.setup == ["vmadm stop $(vm test)"]
+    assert first.setup == ["vmadm stop $(vm test)", "exit"]  # the shell's exit is left out
     assert job.setup == [] and job.meanwhile == ["vmadm start $(vm test)"]
     assert job.lines == [f"{P}{dtrace}", "matched 2 probes"]
     assert after.lines == [f"{P}echo after", "after"] and after.setup == []
