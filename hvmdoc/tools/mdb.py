@@ -1,0 +1,472 @@
+"""The emulated ``mdb -k``: the kernel debugger over the model's kernel.
+
+Interactive (``mdb -k`` at a terminal) it prints the ``Loading modules: [ ... ]``
+banner and reads ``> `` lines until ``$q``; piped (``echo CMD | mdb -k``) it
+runs standard input's lines and prints no banner (as the seed shows). Commands:
+
+- ``SYMBOL::print`` (a data symbol's value: ``0`` for NULL, ``0xADDR "text"``
+  for a ``char *``), ``ADDR::print TYPE [MEMBER...]`` (``zone_t``),
+- ``ADDR::whatis``, ``::walk zone`` (and ``| ::print zone_t zone_name zone_id``),
+- ``::nm [-h] [-n]`` and ``SYMBOL::nm``, ``$q``/``$Q``/``::quit``.
+
+Expressions: symbols (``module`name`` too), ``0x`` hex, ``0t`` decimal,
+``0o``/``0i``, bare numbers in mdb's default radix 16, ``+``/``-``.
+
+Error texts are mdb's (illumos-gate ``usr/src/cmd/mdb/common/mdb/``):
+``mdb_lex.l`` ``yyperror("invalid command '%s'", ...)`` with ``vwarn()``'s
+``": %s"`` errno text from ``mdb_err.c`` (``unknown dcmd name``);
+``mdb_grammar.y`` ``yyperror("failed to dereference symbol")`` (``unknown
+symbol name``); ``mdb_cmds.c`` ``cmd_walk()`` ``mdb_warn("failed to perform
+walk")`` (``unknown walk name``) and ``walk_step()`` (``"%lr\\n"``: each address
+in hex without ``0x``); ``yyerror()``'s ``syntax error near "TEXT"`` (with ``on
+line N of FILE`` when the input is not a terminal). A dcmd mdb has but this
+emulation does not is reported as such (``mdb: ::dcmds is not emulated by
+hvmdoc``), never faked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hvmdoc.formats import mdb as fmt
+from hvmdoc.tools.process import Context, Write
+
+if TYPE_CHECKING:
+    from hvmdoc.model.kernel import Kernel, Zone
+    from hvmdoc.tools.terminal import Terminal
+
+__all__ = ["DCMDS", "REAL_DCMDS", "WALKERS", "MdbSession", "mdb_command"]
+
+#: dcmds this emulation runs.
+DCMDS = ("nm", "print", "quit", "walk", "whatis")
+#: Walkers this emulation knows.
+WALKERS = ("zone",)
+#: A few more dcmds a real ``mdb -k`` has (``mdb_cmds.c`` builtins and the
+#: genunix module): reported as not emulated instead of "unknown".
+REAL_DCMDS = frozenset(
+    {
+        "cat",
+        "context",
+        "dcmds",
+        "dis",
+        "dmods",
+        "dump",
+        "echo",
+        "eval",
+        "formats",
+        "grep",
+        "help",
+        "list",
+        "load",
+        "log",
+        "map",
+        "mappings",
+        "modinfo",
+        "nmadd",
+        "nmdel",
+        "objects",
+        "offsetof",
+        "ps",
+        "set",
+        "sizeof",
+        "stack",
+        "stacks",
+        "status",
+        "threadlist",
+        "typeset",
+        "unset",
+        "vars",
+        "version",
+        "vtop",
+        "walkers",
+        "whence",
+        "which",
+        "zone",
+    }
+)
+_QUIT = {"$q", "$Q", "$%"}
+
+#: Struct members ``::print zone_t`` knows (the rest of ``zone_t`` is not modelled).
+_ZONE_MEMBERS = ("zone_name", "zone_id")
+
+
+class _MdbError(Exception):
+    """An error mdb prints as ``mdb: TEXT`` and that ends the statement."""
+
+
+@dataclass
+class _Stage:
+    """One dcmd of a pipeline: ``[addr[,count]]::name args``."""
+
+    address: str
+    name: str
+    args: list[str]
+
+
+class MdbSession:
+    """One ``mdb -k`` process: reads statements, prints to ``write``."""
+
+    def __init__(self, terminal: Terminal, write: Write, *, interactive: bool) -> None:
+        self._terminal = terminal
+        self._write = write
+        self.interactive = interactive
+        self.status = 0
+        self.line_number = 0
+
+    @property
+    def kernel(self) -> Kernel:
+        """The kernel of the host mdb was started on."""
+        return self._terminal.host.kernel
+
+    def banner(self) -> None:
+        """``Loading modules: [ unix genunix ... ]`` (``mdb_main.c``): the kernel's
+        modules in load order."""
+        self._emit(fmt.Banner(tuple(self.kernel.modules)))
+
+    def _emit(self, *records: fmt.Record) -> None:
+        self._write("".join(fmt.render_record(r) + "\n" for r in records))
+
+    def _error(self, text: str) -> None:
+        self._emit(fmt.Error(text))
+        self.status = 1
+
+    def execute(self, line: str) -> bool:
+        """Run one input line; False once mdb has quit."""
+        self.line_number += 1
+        for statement in _split_statements(line):
+            text = statement.strip()
+            if not text:
+                continue
+            if text in _QUIT or text == "::quit":
+                if self.interactive:
+                    self.status = 0
+                return False
+            try:
+                self._statement(text)
+            except _MdbError as exc:
+                self._error(str(exc))
+        return True
+
+    def _syntax_error(self, near: str) -> _MdbError:
+        where = "" if self.interactive else f" on line {self.line_number} of stdin"
+        return _MdbError(f'syntax error{where} near "{near}"')
+
+    # -- statements -------------------------------------------------------------
+    def _statement(self, text: str) -> None:
+        stages = [self._stage(part) for part in _split_pipeline(text)]
+        addresses: list[int] | None = None
+        for index, stage in enumerate(stages):
+            last = index == len(stages) - 1
+            sink: list[int] | None = None if last else []
+            if stage.address:
+                start = [self._expression(stage.address)]
+            else:
+                start = addresses if addresses is not None else []
+            if addresses is not None and not stage.address:
+                inputs: list[int | None] = list(addresses)
+            elif start:
+                inputs = list(start)
+            else:
+                inputs = [None]
+            if stage.name == "":
+                # a bare expression sets dot; nothing is printed
+                return
+            for address in inputs:
+                self._dcmd(stage, address, sink)
+            addresses = sink
+
+    def _stage(self, text: str) -> _Stage:
+        text = text.strip()
+        match = re.search(r"::|\$[A-Za-z%?<>]|(?<![:])[:](?=[A-Za-z])", text)
+        if match is None:
+            words = text.split()
+            if len(words) > 1:
+                self._expression(words[0])
+                raise self._syntax_error(words[1])
+            if re.search(r"[/=?\\]", text):
+                verb = re.search(r"[/=?\\]", text)
+                assert verb is not None
+                raise _MdbError(f"format verbs ({verb.group()}) are not emulated by hvmdoc")
+            return _Stage(text, "", [])
+        address = text[: match.start()].strip()
+        rest = text[match.start() :]
+        if rest.startswith("::"):
+            name_match = re.match(r"::([A-Za-z_.][0-9A-Za-z_.`]*)", rest)
+            if name_match is None:
+                raise self._syntax_error(rest[2:3] or "\\n")
+            name = name_match.group(1)
+            args = rest[name_match.end() :].split()
+        else:
+            token = rest[:2]
+            if token in _QUIT:
+                raise _MdbError(f"invalid command '{token}': {token} must be used alone")
+            raise _MdbError(f"invalid command '{token}': unknown dcmd name")
+        return _Stage(address, name, args)
+
+    def _dcmd(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
+        name = stage.name
+        handler = _HANDLERS.get(name)
+        if handler is None:
+            if name in REAL_DCMDS:
+                raise _MdbError(f"::{name} is not emulated by hvmdoc")
+            raise _MdbError(f"invalid command '::{name}': unknown dcmd name")
+        handler(self, stage, address, sink)
+
+    # -- expressions ----------------------------------------------------------------
+    def _expression(self, text: str) -> int:
+        tokens = re.findall(r"[+-]|[^+\s-]+", text.replace(" ", ""))
+        if not tokens:
+            raise self._syntax_error(text)
+        total = 0
+        sign = 1
+        expect_term = True
+        for token in tokens:
+            if token in {"+", "-"}:
+                if expect_term and token == "-":
+                    sign = -sign
+                    continue
+                if expect_term:
+                    raise self._syntax_error(token)
+                sign = 1 if token == "+" else -1
+                expect_term = True
+                continue
+            if not expect_term:
+                raise self._syntax_error(token)
+            total += sign * self._term(token)
+            expect_term = False
+            sign = 1
+        if expect_term:
+            raise self._syntax_error(tokens[-1])
+        return total & ((1 << 64) - 1)
+
+    def _term(self, token: str) -> int:
+        prefixes = {"0x": 16, "0X": 16, "0t": 10, "0T": 10, "0o": 8, "0O": 8, "0i": 2, "0I": 2}
+        base = prefixes.get(token[:2])
+        if base is not None:
+            try:
+                return int(token[2:].replace("_", ""), base)
+            except ValueError:
+                raise self._syntax_error(token) from None
+        if re.fullmatch(r"[0-9a-fA-F][0-9a-fA-F_]*", token):
+            if token[0].isdigit():
+                return int(token.replace("_", ""), 16)
+            symbol = self.kernel.lookup_symbol(token)
+            if symbol is not None:
+                return symbol.address
+            return int(token.replace("_", ""), 16)
+        if re.fullmatch(r"[A-Za-z_.][0-9A-Za-z_.`]*", token):
+            if token == ".":
+                return 0
+            symbol = self.kernel.lookup_symbol(token)
+            if symbol is None:
+                raise _MdbError("failed to dereference symbol: unknown symbol name")
+            return symbol.address
+        raise self._syntax_error(token[:1])
+
+    # -- dcmds ------------------------------------------------------------------------
+    def _print(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
+        """``::print`` (``mdb_print.c`` ``cmd_print()``)."""
+        if address is None:
+            raise _MdbError("no symbol information for address 0")
+        args = [a for a in stage.args if not a.startswith("-")]
+        kernel = self.kernel
+        if args and args[0] in {"zone_t", "struct", "zone"}:
+            type_args = args[1:] if args[0] != "struct" else args[2:]
+            zone = kernel.zone_by_address(address)
+            if zone is None:
+                raise _MdbError(f"failed to read zone_t at {address:x}: no mapping for address")
+            self._print_zone(zone, type_args)
+            return
+        if args:
+            raise _MdbError(f"failed to look up type {args[0]}: unknown type")
+        symbol = kernel.whatis(address)
+        if symbol is None or symbol.address != address:
+            raise _MdbError(f"no symbol information for address {address:x}")
+        if symbol.kind != "data":
+            raise _MdbError(f"no type information for {symbol.name}")
+        try:
+            value = kernel.read_variable(symbol.name)
+        except KeyError:
+            raise _MdbError(f"no type information for {symbol.name}") from None
+        self._emit(fmt.Value(_value_text(value)))
+
+    def _print_zone(self, zone: Zone, members: list[str]) -> None:
+        wanted = members or list(_ZONE_MEMBERS)
+        records: list[fmt.Record] = []
+        for member in wanted:
+            if member == "zone_name":
+                name = zone.zone_name
+                records.append(
+                    fmt.member(member, fmt.format_string_pointer(name.address, name.text))
+                )
+            elif member == "zone_id":
+                records.append(fmt.member(member, zone.zone_id))
+            else:
+                raise _MdbError(f"failed to find member {member} of zone_t: no such member")
+        if not members:
+            records = [fmt.Value("{"), *(fmt.member(r.member or "", r.text, 1) for r in records)]  # type: ignore[union-attr]
+            records.append(fmt.Value("}"))
+        self._emit(*records)
+
+    def _whatis(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
+        """``::whatis`` (``mdb_whatis.c``, genunix's module callback)."""
+        if address is None:
+            raise _MdbError("::whatis needs an address (ADDR::whatis)")
+        kernel = self.kernel
+        module = kernel.module_at(address)
+        symbol = kernel.whatis(address)
+        if symbol is not None:
+            segment = "text" if symbol.kind == "func" else "data"
+            if module is not None:
+                segment = module.segment(address) or segment
+            self._emit(
+                fmt.whatis_symbol(
+                    address, symbol.name, address - symbol.address, symbol.module, segment
+                )
+            )
+            return
+        if module is not None:
+            segment = module.segment(address) or "text"
+            self._emit(fmt.Whatis(address, f"in {module.name}'s {segment} segment"))
+            return
+        self._emit(fmt.Whatis(address, "unknown"))
+
+    def _walk(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
+        """``::walk NAME`` (``mdb_cmds.c`` ``cmd_walk()``/``walk_step()``)."""
+        if not stage.args:
+            raise _MdbError("::walk needs a walker name (::walk zone)")
+        name = stage.args[0]
+        if name != "zone":
+            raise _MdbError("failed to perform walk: unknown walk name")
+        for zone in self.kernel.zones():
+            if sink is not None:
+                sink.append(zone.address)
+            else:
+                self._emit(fmt.Value(f"{zone.address:x}"))
+
+    def _nm(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
+        """``::nm`` (``mdb_nm.c``): the symbol table, or one symbol's row."""
+        flags = "".join(a[1:] for a in stage.args if a.startswith("-"))
+        kernel = self.kernel
+        symbols = kernel.symbols()
+        if address is not None:
+            found = kernel.whatis(address)
+            symbols = [found] if found is not None else []
+        elif "n" in flags:
+            symbols = sorted(symbols, key=lambda s: s.name)
+        records: list[fmt.Record] = [] if "h" in flags else [fmt.NmHeader()]
+        for symbol in symbols:
+            kind = "FUNC" if symbol.kind == "func" else "OBJT"
+            bind = "GLOB" if symbol.kind == "func" else "LOCL"
+            shndx = "1" if symbol.kind == "func" else "3"
+            records.append(
+                fmt.NmSymbol(symbol.address, symbol.size, kind, bind, 0, shndx, symbol.name)
+            )
+        self._emit(*records)
+
+    def _quit(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
+        raise _QuitError
+
+
+class _QuitError(Exception):
+    pass
+
+
+def _value_text(value: object) -> str:
+    """A variable's value as ``::print`` prints it."""
+    if value is None:
+        return "0"
+    if isinstance(value, bool):
+        return fmt.format_integer(int(value))
+    if isinstance(value, int):
+        return fmt.format_integer(value & ((1 << 64) - 1))
+    address = getattr(value, "address", None)
+    text = getattr(value, "text", None)
+    if isinstance(address, int):
+        return fmt.format_string_pointer(address, text if isinstance(text, str) else None)
+    return str(value)
+
+
+_Handler = Callable[[MdbSession, _Stage, "int | None", "list[int] | None"], None]
+_HANDLERS: dict[str, _Handler] = {
+    "print": MdbSession._print,
+    "whatis": MdbSession._whatis,
+    "walk": MdbSession._walk,
+    "nm": MdbSession._nm,
+    "quit": MdbSession._quit,
+}
+
+
+def _split_statements(line: str) -> list[str]:
+    """Split at ``;`` outside quotes; ``//`` starts a comment."""
+    out: list[str] = []
+    current: list[str] = []
+    quote = ""
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if quote:
+            current.append(c)
+            if c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+            current.append(c)
+        elif c == ";":
+            out.append("".join(current))
+            current = []
+        elif line.startswith("//", i):
+            break
+        else:
+            current.append(c)
+        i += 1
+    out.append("".join(current))
+    return out
+
+
+def _split_pipeline(text: str) -> list[str]:
+    return [part for part in text.split("|")]
+
+
+# --------------------------------------------------------------------------- command
+
+_USAGE = (
+    "Usage: mdb [-fkmuwyAFKMSUW] [+/-o option] [-p pid] [-s dist] [-I path] [-L path]\n"
+    "\t[-P prompt] [-R root] [-V dis-version] [-e expr] [object [core] | core | suffix]\n"
+)
+
+
+def mdb_command(ctx: Context) -> int:
+    """``mdb -k``: interactive when nothing is piped in, else run standard input."""
+    args = ctx.argv[1:]
+    kernel = False
+    for arg in args:
+        if not arg.startswith("-") or arg == "-":
+            ctx.err(f"mdb: failed to open {arg}: No such file or directory\n")
+            return 1
+        for flag in arg[1:]:
+            if flag == "k":
+                kernel = True
+            elif flag not in "fmuwyAFKMSUW":
+                ctx.err(f"mdb: illegal option -- {flag}\n")
+                ctx.err(_USAGE)
+                return 2
+    if not kernel:
+        ctx.err("mdb: hvmdoc emulates only the kernel target: use mdb -k\n")
+        return 1
+    terminal = ctx.terminal
+    if ctx.stdin is None:
+        if ctx.background:
+            return 0
+        session = MdbSession(terminal, terminal.write, interactive=True)
+        session.banner()
+        terminal.open_mdb(session)
+        return 0
+    session = MdbSession(terminal, ctx.out, interactive=False)
+    for line in ctx.stdin.splitlines():
+        if not session.execute(line):
+            break
+    return session.status
