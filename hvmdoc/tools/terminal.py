@@ -244,12 +244,22 @@ class Terminal:
         return next((job for job in self._jobs if job.text.startswith(body)), None)
 
     def end_job(self, job: Job, signal: str) -> None:
-        """Stop a background job with ``signal``; bash reports it at the next
-        prompt (``[1]+  Terminated              CMD``)."""
+        """Stop a background job with ``signal``; bash reports it before the next
+        prompt (``[1]+  Done                    CMD`` for a dtrace, which exits 0
+        on SIGTERM; ``Killed`` after ``kill -9``)."""
         if job.state != "Running":
             return
-        job.run.stop(signal)
-        job.state = "Terminated" if signal == "TERM" else "Killed"
+        status = job.run.stop(signal)
+        # dtrace catches SIGINT and SIGTERM and exits 0 (dtrace.c main():
+        # sigaction(SIGINT/SIGTERM, intr)), so bash reports it "Done".
+        if status == 0:
+            job.state = "Done"
+        elif status == 137:
+            job.state = "Killed"
+        elif status == 143:
+            job.state = "Terminated"
+        else:
+            job.state = f"Exit {status}"
         current = self._jobs[-1] is job
         self.write(job.line(current) + "\n")
         self._jobs.remove(job)

@@ -1,0 +1,85 @@
+"""``hvmdoc run``: type commands at an emulated host and print the transcript.
+
+Each input line is run by :meth:`hvmdoc.tools.terminal.Terminal.execute` and
+printed as a page shows it: the prompt and the line, then what the terminal
+printed. Lines after an interactive ``mdb -k`` go to mdb (shown at its ``> ``
+prompt) until ``$q``. Blank input lines are skipped. A command's failure is part
+of the transcript; ``hvmdoc run`` itself exits 0 when all input ran and 2 on
+bad usage (an unknown scenario, platform or CPU, an unreadable FILE).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from hvmdoc.errors import BadInput
+
+__all__ = ["command", "transcript"]
+
+
+def transcript(
+    lines: list[str],
+    *,
+    scenario: str = "emy-17",
+    platform: str | None = None,
+    cpu: str | None = None,
+    seed: int | None = None,
+    prompt: str | None = None,
+) -> str:
+    """The transcript of ``lines`` typed at a fresh host of ``scenario``."""
+    from hvmdoc.tools.session import HostSession
+
+    session = HostSession(scenario, platform, cpu, seed)
+    terminal = session.terminal()
+    out: list[str] = []
+    for raw in lines:
+        line = raw.rstrip("\n").rstrip("\r")
+        if not line.strip():
+            continue
+        shown = terminal.prompt if terminal.in_mdb or prompt is None else prompt
+        out.append(f"{shown}{line}\n")
+        out.append(terminal.execute(line))
+        if terminal.closed:
+            break
+    terminal.close()
+    return "".join(out)
+
+
+@click.command("run")
+@click.option("--scenario", default="emy-17", show_default=True, help="Host scenario to start.")
+@click.option("--platform", default=None, help="Platform (alias or build stamp).")
+@click.option("--cpu", default=None, help="CPU vendor: intel or amd.")
+@click.option("--seed", type=int, default=None, help="Seed for the reboot race.")
+@click.option(
+    "--prompt",
+    default=None,
+    help="Shell prompt to print (default: the host's, e.g. '[root@emy-17 /root]# ').",
+)
+@click.argument("file", required=False, default="-")
+def command(
+    scenario: str,
+    platform: str | None,
+    cpu: str | None,
+    seed: int | None,
+    prompt: str | None,
+    file: str,
+) -> None:
+    """Run commands (one per line, from FILE or standard input) on an emulated
+    SmartOS host and print the transcript: prompt, command, output."""
+    if file == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        path = Path(file)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise BadInput(f"{file}: {reason}") from None
+    text = transcript(
+        lines, scenario=scenario, platform=platform, cpu=cpu, seed=seed, prompt=prompt
+    )
+    sys.stdout.write(text)
+    sys.stdout.flush()
