@@ -3,7 +3,9 @@
 Each input line is run by :meth:`hvmdoc.tools.terminal.Terminal.execute` and
 printed as a page shows it: the prompt and the line, then what the terminal
 printed. Lines after an interactive ``mdb -k`` go to mdb (shown at its ``> ``
-prompt) until ``$q``. Blank input lines are skipped. A command's failure is part
+prompt) until ``$q``. Blank input lines are skipped. ``--setup CMD``
+(repeatable) runs commands first, unseen, from another terminal of the host --
+what a page block's ``data-setup`` does. A command's failure is part
 of the transcript; ``hvmdoc run`` itself exits 0 when all input ran and 2 on
 bad usage (an unknown scenario, platform or CPU, an unreadable FILE).
 """
@@ -28,11 +30,19 @@ def transcript(
     cpu: str | None = None,
     seed: int | None = None,
     prompt: str | None = None,
+    setup: tuple[str, ...] | list[str] = (),
 ) -> str:
-    """The transcript of ``lines`` typed at a fresh host of ``scenario``."""
+    """The transcript of ``lines`` typed at a fresh host of ``scenario``, after
+    the ``setup`` commands ran unseen in another terminal (like a block's
+    ``data-setup``)."""
     from hvmdoc.tools.session import HostSession
 
     session = HostSession(scenario, platform, cpu, seed)
+    if setup:
+        other = session.terminal()
+        for line in setup:
+            other.execute(line)
+        other.close()
     terminal = session.terminal()
     out: list[str] = []
     for raw in lines:
@@ -58,6 +68,12 @@ def transcript(
     default=None,
     help="Shell prompt to print (default: the host's, e.g. '[root@emy-17 /root]# ').",
 )
+@click.option(
+    "--setup",
+    multiple=True,
+    metavar="CMD",
+    help="Run CMD first, unseen, as from another terminal (repeatable).",
+)
 @click.argument("file", required=False, default="-")
 def command(
     scenario: str,
@@ -65,6 +81,7 @@ def command(
     cpu: str | None,
     seed: int | None,
     prompt: str | None,
+    setup: tuple[str, ...],
     file: str,
 ) -> None:
     """Run commands (one per line, from FILE or standard input) on an emulated
@@ -79,7 +96,13 @@ def command(
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise BadInput(f"{file}: {reason}") from None
     text = transcript(
-        lines, scenario=scenario, platform=platform, cpu=cpu, seed=seed, prompt=prompt
+        lines,
+        scenario=scenario,
+        platform=platform,
+        cpu=cpu,
+        seed=seed,
+        prompt=prompt,
+        setup=setup,
     )
     sys.stdout.write(text)
     sys.stdout.flush()
