@@ -369,7 +369,8 @@ def parse(
 
     A heading line sets the columns of the rows after it. Headerless rows
     (``-H``, ``-p``) take ``columns`` (default vmadm's ``uuid,type,ram,state,alias``);
-    ``parsable`` None decides ``-p`` from the first row (colons and no double space).
+    ``parsable`` None decides ``-p`` from the first row (colons and no double space);
+    a one-column heading prints the same either way and reads as a table.
     Raises :class:`ParseError` on anything else.
     """
     cols = tuple(columns) if columns is not None else DEFAULT_ORDER
@@ -450,10 +451,13 @@ def _parse_message(line: str) -> Record | None:
         if sep and verb and _is_uuid(uuid):
             return Success(verb, uuid)
     if line.startswith("Unable to "):
-        action, sep, rest = line[len("Unable to ") :].partition(" VM ")
-        uuid, colon, message = rest.partition(": ")
-        if sep and action and colon and _is_uuid(uuid):
-            return Failure(action, uuid, message)
+        text = line[len("Unable to ") :]
+        at = text.find(" VM ")
+        while at > 0:  # the action may itself say "VM" ("get VM info for")
+            uuid, colon = text[at + 4 : at + 40], text[at + 40 : at + 42]
+            if colon == ": " and _is_uuid(uuid):
+                return Failure(text[:at], uuid, text[at + 42 :])
+            at = text.find(" VM ", at + 1)
     if line.startswith("VM ") and line.endswith(" is already 'running'"):
         uuid = line[3 : -len(" is already 'running'")]
         if _is_uuid(uuid):

@@ -1,0 +1,109 @@
+"""dtrace output: the seed's records, frame forms, widths and errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from hvmdoc.formats import dtrace
+from hvmdoc.formats.errors import ParseError
+
+from .samples import outputs
+
+
+def test_seed_trace_records() -> None:
+    (trace,) = outputs("dtrace")
+    records = list(dtrace.parse(trace.lines, trace.source))
+    assert records[0] == dtrace.Description("hvm_excl_*:entry ", 2)
+    assert records[1] == dtrace.Header()
+    assert records[2] == dtrace.Firing(48, 8666, "hvm_excl_hold", "entry")
+    stack = records[3]
+    assert isinstance(stack, dtrace.Stack) and stack.count is None
+    assert stack.frames[0] == dtrace.Frame(None, "vmmdev_mod_incr", 0x37, 0xFFFFFFFFF82AEC97)
+    assert stack.frames[3] == dtrace.Frame("genunix", "cdev_ioctl", 0x39, None)
+    firings = [r for r in records if isinstance(r, dtrace.Firing)]
+    assert [(f.cpu, f.id, f.function) for f in firings] == [
+        (48, 8666, "hvm_excl_hold"),
+        (72, 9030, "hvm_excl_rele"),
+    ]
+
+
+def test_heading_and_firing_widths_follow_dtrace_c() -> None:
+    assert dtrace.HEADER_LINE == "CPU     ID                    FUNCTION:NAME"
+    line = dtrace.render_firing(dtrace.Firing(0, 64091, "", "tick-60s"))
+    assert line == "  0  64091                        :tick-60s "
+    assert len(line) == 3 + 1 + 6 + 1 + 32 + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        ("genunix`cdev_ioctl+0x39", dtrace.Frame("genunix", "cdev_ioctl", 0x39)),
+        ("genunix`cdev_ioctl", dtrace.Frame("genunix", "cdev_ioctl")),
+        ("unix`0xfffffffffb800c91", dtrace.Frame("unix", None, None, 0xFFFFFFFFFB800C91)),
+        ("0xfffffffff82aec97", dtrace.Frame(address=0xFFFFFFFFF82AEC97)),
+        (
+            "0xfffffffff82aec97 (vmmdev_mod_incr+0x37)",
+            dtrace.Frame(None, "vmmdev_mod_incr", 0x37, 0xFFFFFFFFF82AEC97),
+        ),
+        ("libc.so.1`_ioctl+0xa", dtrace.Frame("libc.so.1", "_ioctl", 0xA)),
+    ],
+)
+def test_every_frame_form(text: str, frame: dtrace.Frame) -> None:
+    assert dtrace.parse_frame(text) == frame
+    assert dtrace.render_frame(frame) == text
+    assert frame.annotated == (frame.address is not None and frame.function is not None)
+
+
+def test_description_counts_one_probe_in_the_singular() -> None:
+    lines = list(dtrace.render([dtrace.Description("fbt::x:entry ", 1)]))
+    assert lines == ["dtrace: description 'fbt::x:entry ' matched 1 probe"]
+    assert list(dtrace.parse(lines)) == [dtrace.Description("fbt::x:entry ", 1)]
+
+
+def test_aggregation_count_is_sixteen_wide_after_a_space() -> None:
+    stack = dtrace.Stack((dtrace.Frame("unix", "sys_syscall", 0x17A),), 1971)
+    assert list(dtrace.render_record(stack)) == [
+        "              unix`sys_syscall+0x17a",
+        "             1971",
+    ]
+
+
+def test_stripped_trailing_space_still_parses() -> None:
+    assert list(dtrace.parse([" 48   8666              hvm_excl_hold:entry"])) == [
+        dtrace.Firing(48, 8666, "hvm_excl_hold", "entry")
+    ]
+
+
+def test_messages_and_interrupt() -> None:
+    lines = ["dtrace: allowing destructive actions", "^C", ""]
+    assert list(dtrace.parse(lines)) == [
+        dtrace.allowing_destructive(),
+        dtrace.Interrupt(),
+        dtrace.Blank(),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "line", "column"),
+    [
+        (["CPU ID", "oops"], 1, 1),
+        (["              genunix`f+0x1", "                genunix`g+0x2"], 2, 1),
+        (["  \tgenunix`f"], 1, 3),
+        (["dtrace: ok", "", "hello world"], 3, 1),
+        (["              genunix`"], 1, 15),
+    ],
+)
+def test_errors_name_line_and_column(lines: list[str], line: int, column: int) -> None:
+    with pytest.raises(ParseError) as caught:
+        list(dtrace.parse(lines, "trace.txt"))
+    error = caught.value
+    assert (error.source, error.line, error.column) == ("trace.txt", line, column)
+    assert str(error).startswith(f"trace.txt:{line}:{column}: expected ")
+
+
+def test_records_before_an_error_are_yielded() -> None:
+    parsed = dtrace.parse(["dtrace: hi", "CPU     ID                    FUNCTION:NAME", "?"])
+    assert next(parsed) == dtrace.Message("hi")
+    assert next(parsed) == dtrace.Header()
+    with pytest.raises(ParseError):
+        next(parsed)

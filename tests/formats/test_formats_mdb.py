@@ -1,0 +1,97 @@
+"""mdb output: the seed's sessions, ::print, ::whatis, ::nm, $C and errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from hvmdoc.formats import mdb
+from hvmdoc.formats.errors import ParseError
+
+from .samples import outputs
+
+
+def test_seed_sessions() -> None:
+    records = [r for t in outputs("mdb") for r in mdb.parse(t.lines, t.source)]
+    assert records[0] == mdb.Banner(("...",))
+    assert mdb.Command("hvm_excl_holder::print") in records
+    values = [r for r in records if isinstance(r, mdb.Value)]
+    assert [v.text for v in values] == [
+        "0",
+        '0xfffffffff8224185 "SmartOS KVM"',
+        '0xfffffffff82caded "bhyve"',
+    ]
+    assert (values[0].integer, values[0].address, values[0].string) == (0, None, None)
+    assert values[1].address == 0xFFFFFFFFF8224185 and values[1].string == "SmartOS KVM"
+    assert values[2].string == "bhyve"
+
+
+def test_print_values_and_members() -> None:
+    assert mdb.format_integer(0) == "0"
+    assert mdb.format_integer(5) == "0x5"
+    assert mdb.format_string_pointer(None, None) == "0"
+    lines = [
+        mdb.render_record(mdb.member("zone_name", mdb.format_string_pointer(0xFBF3FF40, "global"))),
+        mdb.render_record(mdb.member("zone_id", 5)),
+        mdb.render_record(mdb.member("cr_uid", 0, depth=1)),
+    ]
+    assert lines == ['zone_name = 0xfbf3ff40 "global"', "zone_id = 0x5", "    cr_uid = 0"]
+    parsed = list(mdb.parse(lines))
+    assert parsed[1] == mdb.Value("0x5", "zone_id", 0) and parsed[1].integer == 5
+    assert parsed[2].depth == 1
+
+
+def test_whatis_answer() -> None:
+    record = mdb.whatis_symbol(0xFFFFFFFFF82AEC97, "vmmdev_mod_incr", 0x37, "vmm")
+    line = mdb.render_record(record)
+    assert line == "fffffffff82aec97 is vmmdev_mod_incr+0x37, in vmm's text segment"
+    (parsed,) = mdb.parse([line])
+    assert isinstance(parsed, mdb.Whatis)
+    assert (parsed.symbol, parsed.offset, parsed.module, parsed.segment) == (
+        "vmmdev_mod_incr",
+        0x37,
+        "vmm",
+        "text",
+    )
+    unknown = mdb.Whatis(0x10, "unknown")
+    assert unknown.symbol is None and unknown.module is None
+
+
+def test_nm_table_matches_mdb_nm_c() -> None:
+    header = mdb.render_record(mdb.NmHeader())
+    assert header == "Value              Size               Type  Bind  Other Shndx    Name"
+    row = mdb.NmSymbol(0xFFFFFFFFF82AEC60, 0x50, "FUNC", "GLOB", 0, "1", "vmmdev_mod_incr")
+    line = mdb.render_record(row)
+    assert (
+        line == "0xfffffffff82aec60|0x0000000000000050|FUNC |GLOB |0x0  |1       |vmmdev_mod_incr"
+    )
+    assert list(mdb.parse([header, line])) == [mdb.NmHeader(), row]
+
+
+def test_stack_frames() -> None:
+    frame = mdb.StackFrame(0xFFFFFF0010A3FA90, "vmmdev_mod_incr", 0x37, None, (1, 0xFFF))
+    line = mdb.render_record(frame)
+    assert line == "ffffff0010a3fa90 vmmdev_mod_incr+0x37(1, fff)"
+    assert list(mdb.parse([line, "ffffff0010a3fb00 unix`sys_syscall+0x19f()"])) == [
+        frame,
+        mdb.StackFrame(0xFFFFFF0010A3FB00, "sys_syscall", 0x19F, "unix"),
+    ]
+
+
+def test_wrapped_banner_is_one_record() -> None:
+    lines = ["Loading modules: [ unix genunix specfs", "zfs ip ]", "> $q"]
+    assert list(mdb.parse(lines)) == [
+        mdb.Banner(("unix", "genunix", "specfs", "zfs", "ip")),
+        mdb.Command("$q"),
+    ]
+
+
+def test_errors() -> None:
+    assert list(mdb.parse(["mdb: failed to dereference symbol: unknown symbol name"])) == [
+        mdb.Error("failed to dereference symbol: unknown symbol name")
+    ]
+    with pytest.raises(ParseError) as caught:
+        list(mdb.parse(["0", "  odd indent"], "s.txt"))
+    assert (caught.value.line, caught.value.column) == (2, 1)
+    with pytest.raises(ParseError) as caught:
+        list(mdb.parse(["Loading modules: [ unix"], "s.txt"))
+    assert "closing" in caught.value.expected

@@ -1,0 +1,104 @@
+"""vmadm output: the seed's list and start lines, widths from vmadm.js, messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from hvmdoc.formats import vmadm
+from hvmdoc.formats.errors import ParseError
+
+from .samples import outputs
+
+TEST = "79062669-e229-e55d-960d-9b18d0fed8d0"
+KVM = "57409636-927a-cc7a-d744-e0f92b73f4e4"
+
+
+def test_seed_list_and_starts() -> None:
+    records = [r for t in outputs("vmadm") for r in vmadm.parse(t.lines, t.source)]
+    assert vmadm.Success("started", TEST) in records
+    assert vmadm.Success("started", KVM) in records
+    rows = [r.as_dict() for r in records if isinstance(r, vmadm.ListRow)]
+    assert rows == [
+        {"uuid": KVM, "type": "KVM", "ram": "1024", "state": "running", "alias": "kvm-debian8"},
+        {"uuid": TEST, "type": "BHYV", "ram": "2048", "state": "running", "alias": "test"},
+    ]
+
+
+def test_render_table_reproduces_the_seed() -> None:
+    (listing,) = [t for t in outputs("vmadm") if "list" in t.command]
+    rows = [
+        {"uuid": KVM, "type": "KVM", "ram": 1024, "state": "running", "alias": "kvm-debian8"},
+        {"uuid": TEST, "type": "BHYV", "ram": 2048, "state": "running", "alias": "test"},
+    ]
+    assert tuple(vmadm.render_table(rows)) == listing.lines
+
+
+def test_parsable_and_headerless_forms() -> None:
+    rows = [{"uuid": TEST, "type": "BHYV", "ram": 2048, "state": "stopped", "alias": None}]
+    assert list(vmadm.render_table(rows, parsable=True)) == [f"{TEST}:BHYV:2048:stopped:"]
+    assert list(vmadm.render_table(rows, header=False)) == [
+        f"{TEST}  BHYV  2048     stopped           -"
+    ]
+    assert list(vmadm.render_table(rows, ("alias", "autoboot"), parsable=True, header=True)) == [
+        "ALIAS:AUTOBOOT",
+        ":",
+    ]
+    (row,) = vmadm.parse([f"{TEST}:BHYV:2048:stopped:"])
+    assert isinstance(row, vmadm.ListRow) and row.parsable and row.values[-1] == ""
+
+
+def test_widths_and_headers_from_vmadm_js() -> None:
+    widths = {f: vmadm.column_width(f) for f in ("uuid", "type", "ram", "state", "alias", "brand")}
+    assert widths == {"uuid": 36, "type": 4, "ram": 7, "state": 16, "alias": 10, "brand": 14}
+    assert vmadm.column_header("cpu_shares") == "CPU_SHARE"
+    assert vmadm.field_for_header("CPU_SHARE") == "cpu_shares"
+    assert (vmadm.column_header("nics.0.ip"), vmadm.column_width("nics.0.ip")) == ("NICS.0.IP", 20)
+
+
+def test_overlong_values_push_columns_right() -> None:
+    rows = [{"uuid": TEST, "type": "BHYV", "ram": 2048, "state": "running", "alias": "a" * 14}]
+    lines = list(vmadm.render_table(rows, ("alias", "state")))
+    assert lines[1] == "a" * 14 + "  running"
+    assert list(vmadm.parse(lines))[1] == vmadm.ListRow(("alias", "state"), ("a" * 14, "running"))
+
+
+def test_messages() -> None:
+    records = [
+        vmadm.Completed("stop", TEST),
+        vmadm.Failure("start", KVM, "VM is not 'stopped'"),
+        vmadm.AlreadyRunning(TEST),
+        vmadm.NotRunning(TEST, "stopped"),
+        vmadm.InvalidUuid("start"),
+        vmadm.Usage(),
+    ]
+    lines = list(vmadm.render(records))
+    assert lines[:5] == [
+        f"Successfully completed stop for VM {TEST}",
+        f"Unable to start VM {KVM}: VM is not 'stopped'",
+        f"VM {TEST} is already 'running'",
+        f"VM {TEST} is already not 'running' (currently: stopped)",
+        "Invalid or missing UUID for start",
+    ]
+    assert lines[5] == "Usage: /usr/vm/sbin/vmadm <command> [options]"
+    assert list(vmadm.parse(lines)) == records
+
+
+def test_get_json_is_indented_two() -> None:
+    lines = list(vmadm.render([vmadm.Json({"uuid": TEST, "ram": 2048, "nics": []})]))
+    assert lines == ["{", f'  "uuid": "{TEST}",', '  "ram": 2048,', '  "nics": []', "}"]
+    assert list(vmadm.parse(lines)) == [vmadm.Json({"uuid": TEST, "ram": 2048, "nics": []})]
+
+
+@pytest.mark.parametrize(
+    ("lines", "line"),
+    [
+        (["UUID                                  TYPE", "short"], 2),
+        (["{", '  "a": ', "}"], 3),
+        (["{", '  "a": 1'], 1),
+        (["a:b"], 1),
+    ],
+)
+def test_errors(lines: list[str], line: int) -> None:
+    with pytest.raises(ParseError) as caught:
+        list(vmadm.parse(lines, "list.txt"))
+    assert (caught.value.source, caught.value.line) == ("list.txt", line)
