@@ -11,9 +11,10 @@ Bad input on a page is one failing ``bad_input`` item listing ``FILE:LINE: messa
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -21,11 +22,17 @@ from hvmdoc.sessions.blocks import Document, PythonBlock, SessionBlock, load_pat
 from hvmdoc.sessions.errors import BlockError
 from hvmdoc.sessions.python import run_python
 from hvmdoc.sessions.real import repo_root
-from hvmdoc.sessions.replay import HostStartFailed, PageReplay, known_scenarios
+from hvmdoc.sessions.replay import (
+    HostFactory,
+    HostStartFailed,
+    PageReplay,
+    known_scenarios,
+    tools_host,
+)
 from hvmdoc.sessions.update import Edit, update_file
 
 _REPLAYS = pytest.StashKey[dict[Path, PageReplay]]()
-_EDITS = pytest.StashKey[dict[Path, tuple[Document, list[Edit]]]]()
+_EDITS_PROPERTY = "hvmdoc-edits"
 
 
 class CheckFailed(Exception):
@@ -42,6 +49,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Rewrite the output lines of session blocks (and #> lines) that differ.",
     )
     parser.addini(
+        "hvmdoc_host_factory",
+        type="string",
+        default="",
+        help="module:function making a host from a HostSpec (default: tools' HostSession).",
+    )
+    parser.addini(
         "hvmdoc_paths",
         type="linelist",
         default=["docs"],
@@ -50,9 +63,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Set up the per-run stores; declare ``xdist_group`` when xdist is absent."""
+    """Set up the page replays and (on the controller) the update writer."""
     config.stash[_REPLAYS] = {}
-    config.stash[_EDITS] = {}
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(_Updates(), "hvmdoc-updates")
     if not config.pluginmanager.hasplugin("xdist"):
         config.addinivalue_line("markers", "xdist_group(name): keep items on one xdist worker")
 
@@ -75,7 +89,7 @@ class MarkdownPage(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         """Yield the page's items, all in the page's ``xdist_group``."""
         document, errors = load_path(self.path, known_scenarios())
-        group = pytest.mark.xdist_group(name=f"hvmdoc:{self.path}")
+        group = pytest.mark.xdist_group(name=f"hvmdoc:{self.nodeid}")
         items: list[pytest.Item] = []
         if errors or document is None:
             items.append(BadInputItem.from_parent(self, name="bad_input", errors=errors))
@@ -146,7 +160,7 @@ class SessionItem(_PageItem):
             or len(replay.done) != position
             or any(a is not b for a, b in zip(replay.done, sessions, strict=False))
         ):
-            replay = PageReplay(self.document)
+            replay = PageReplay(self.document, _host_factory(self.config))
             for earlier in sessions[:position]:
                 replay.run(earlier)
             replays[self.path] = replay
@@ -159,7 +173,7 @@ class SessionItem(_PageItem):
             return
         update = bool(self.config.getoption("hvmdoc_update"))
         if update:
-            _remember(self.config, self.document, result.edits())
+            _remember(self, result.edits())
             if not any(step.problems for step in result.steps):
                 return
         raise CheckFailed(result.report())
@@ -180,19 +194,66 @@ class PythonItem(_PageItem):
         if result.ok:
             return
         if self.config.getoption("hvmdoc_update") and result.error is None:
-            _remember(self.config, self.document, result.edits())
+            _remember(self, result.edits())
             return
         raise CheckFailed(result.report())
 
 
-def _remember(config: pytest.Config, document: Document, edits: list[Edit]) -> None:
-    pending = config.stash[_EDITS]
-    pending.setdefault(document.path, (document, []))[1].extend(edits)
+def _host_factory(config: pytest.Config) -> HostFactory:
+    """The ``hvmdoc_host_factory`` ini setting, imported (tests use a fake host)."""
+    spec = str(config.getini("hvmdoc_host_factory") or "")
+    if not spec:
+        return tools_host
+    module, _, name = spec.partition(":")
+    factory: HostFactory = getattr(importlib.import_module(module), name)
+    return factory
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Write the remembered updates, one atomic write per page."""
-    pending = session.config.stash.get(_EDITS, {})
-    for path, (document, edits) in pending.items():
-        update_file(path, document.page.text, edits)
-    pending.clear()
+def _remember(item: pytest.Item, edits: list[Edit]) -> None:
+    """Attach ``edits`` to the item's report; the controller writes them (xdist-safe)."""
+    rows = [[edit.line, edit.count, list(edit.lines), edit.indent] for edit in edits]
+    item.user_properties.append((_EDITS_PROPERTY, [str(item.path), rows]))
+
+
+class _Updates:
+    """Collects the edits reported by items (from any worker) and writes each page once."""
+
+    def __init__(self) -> None:
+        self.pending: dict[Path, list[Edit]] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Pick up edits attached by :func:`_remember`."""
+        for name, value in report.user_properties:
+            if name == _EDITS_PROPERTY and report.when == "call":
+                path, rows = cast(list[Any], value)
+                self.pending.setdefault(Path(path), []).extend(
+                    Edit(line, count, tuple(lines), indent) for line, count, lines, indent in rows
+                )
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Apply every page's edits to the page as it is on disk, atomically."""
+        for path, edits in self.pending.items():
+            update_file(path, path.read_text(encoding="utf-8"), edits)
+        self.pending.clear()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give our items their ``@group`` suffix under ``--dist loadgroup``.
+
+    pytest-xdist 3.8 sets ``item._nodeid``, which pytest 9 no longer reads (it
+    keeps ``_id``), so groups are silently ignored; do it the pytest 9 way for
+    our items. Harmless if xdist did it already.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # an older pytest: xdist's own suffix works there
+        return
+    for item in items:
+        if not isinstance(item, _PageItem) or "@" in item.nodeid:
+            continue
+        marker = item.get_closest_marker("xdist_group")
+        if marker is not None:
+            item._id = NodeId.parse(f"{item.nodeid}@{marker.kwargs['name']}")

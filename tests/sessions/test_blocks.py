@@ -62,9 +62,10 @@ def test_bad_blocks_report_file_and_line(text: str, message: str) -> None:
 
 
 def test_front_matter_errors() -> None:
-    assert "unknown front matter key hvmdoc.scenery" in errors_of(
-        "---\nhvmdoc:\n  scenery: x\n---\n"
-    )[0]
+    assert (
+        "unknown front matter key hvmdoc.scenery"
+        in errors_of("---\nhvmdoc:\n  scenery: x\n---\n")[0]
+    )
     assert "hvmdoc.seed must be an integer" in errors_of("---\nhvmdoc:\n  seed: x\n---\n")[0]
 
 

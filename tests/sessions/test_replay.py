@@ -30,7 +30,9 @@ def test_setup_runs_unseen_on_another_terminal_while_mdb_stays_open() -> None:
     text = (
         FRONT
         + fence("# mdb -k\nLoading modules: [ ... ]\n> hvm_excl_holder::print\n0")
-        + fence('> hvm_excl_holder::print\n0xfffffffff82caded "kvm"', 'data-setup="vmadm start kvm" ')
+        + fence(
+            '> hvm_excl_holder::print\n0xfffffffff82caded "kvm"', 'data-setup="vmadm start kvm" '
+        )
     )
     assert replay(text) == [True, True]
 

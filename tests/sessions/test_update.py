@@ -16,12 +16,12 @@ from .pages import FRONT, fence
 STALE = (
     FRONT
     + "Some prose stays.\n\n"
-    + "=== \"Tab\"\n\n"
+    + '=== "Tab"\n\n'
     + "    ``` { .console .hvmdoc }\n"
     + "    # mdb -k\n"
     + "    Loading modules: [ ... ]\n"
     + "    > hvm_excl_holder::print\n"
-    + "    0xdead \"old\"\n"
+    + '    0xdead "old"\n'
     + "    > $q\n"
     + "    ```\n\n"
     + fence("# vmadm start a\nSuccessfully started VM a\n# vmadm list\n...\nstale line")
@@ -37,6 +37,7 @@ def test_update_rewrites_only_output_lines_and_is_idempotent(tmp_path: Path) -> 
     assert "    0\n    > $q" in updated  # indented like its tab
     assert "Loading modules: [ ... ]" in updated  # elision kept where it matches
     assert "stale line" not in updated and "a  running" in updated
+
     def kept(text: str) -> list[str]:
         return [line for line in text.splitlines() if line.lstrip().startswith(("#", ">", "`"))]
 
@@ -61,7 +62,9 @@ def test_apply_edits_keeps_line_endings_and_missing_final_newline() -> None:
     assert apply_edits("a\nb\n", [Edit(2, 1, ("", "z"), "  ")]) == "a\n\n  z\n"
 
 
-def test_write_is_atomic_when_replacing_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_is_atomic_when_replacing_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     page = tmp_path / "page.md"
     page.write_text("original\n")
     page.chmod(0o640)

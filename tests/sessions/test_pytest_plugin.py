@@ -1,0 +1,95 @@
+"""The pytest plugin, driven in a subprocess on a small project with a fake host."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .pages import fence
+
+HERE = Path(__file__).resolve().parent
+FRONT = "---\nhvmdoc:\n  scenario: box\n---\n\n"
+PAGE = (
+    FRONT
+    + fence("# vmadm start a\nSuccessfully started VM a")  # line 6
+    + fence("# vmadm start b\nSuccessfully started VM b")  # line 11
+    + fence("# vmadm list\na  running\nb  running")  # line 16
+    + "```python\nprint(2 + 2)\n#> 4\n```\n"  # line 22
+)
+
+
+def project(tmp_path: Path, pages: dict[str, str]) -> Path:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\naddopts = "-p no:cacheprovider"\npythonpath = ["."]\n'
+        'hvmdoc_host_factory = "fakehost:fake_host"\n'
+    )
+    (tmp_path / "fakehost.py").write_text((HERE / "fakes.py").read_text())
+    for name, text in pages.items():
+        path = tmp_path / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    (tmp_path / "notes.md").write_text("```console\n# not collected: outside docs/\n```\n")
+    return tmp_path
+
+
+def pytest_run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:hypothesispytest", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_items_are_named_by_line_and_pass(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.md": PAGE})
+    result = pytest_run(root, "--collect-only")
+    items = re.findall(r"^docs/\S+", result.stdout, re.M)
+    assert items == [
+        "docs/a.md::session_6",
+        "docs/a.md::session_11",
+        "docs/a.md::session_16",
+        "docs/a.md::python_22",
+    ]
+    assert pytest_run(root).returncode == 0
+
+
+def test_one_item_alone_replays_the_earlier_blocks_first(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.md": PAGE})
+    result = pytest_run(root, "docs/a.md::session_16")
+    assert result.returncode == 0, result.stdout
+    assert "1 passed" in result.stdout
+
+
+def test_a_mismatch_fails_with_a_report_and_update_fixes_it(tmp_path: Path) -> None:
+    root = project(tmp_path, {"a.md": PAGE.replace("b  running", "c  running")})
+    failed = pytest_run(root)
+    assert failed.returncode == 1
+    assert "docs/a.md:17: # vmadm list" in failed.stdout
+    assert "Traceback" not in failed.stdout
+    assert pytest_run(root, "--hvmdoc-update").returncode == 0
+    assert (root / "docs" / "a.md").read_text() == PAGE
+
+
+def test_bad_input_is_one_failing_item_with_file_and_line(tmp_path: Path) -> None:
+    root = project(tmp_path, {"bad.md": FRONT + fence("# a", 'data-nope="1" ')})
+    result = pytest_run(root)
+    assert result.returncode == 1
+    assert "docs/bad.md:6: unknown attribute data-nope" in result.stdout
+    assert "Traceback" not in result.stdout
+
+
+def test_pages_stay_on_one_xdist_worker_and_updates_from_workers_land(tmp_path: Path) -> None:
+    stale = PAGE.replace("b  running", "c  running")
+    root = project(tmp_path, {"p0.md": stale, "p1.md": PAGE, "p2.md": stale})
+    result = pytest_run(root, "-n", "2", "--dist", "loadgroup", "-v", "-v", "--hvmdoc-update")
+    assert result.returncode == 0, result.stdout
+    workers: dict[str, set[str]] = {}
+    for worker, page in re.findall(r"\[(gw\d)\].*?(docs/p\d\.md)::", result.stdout):
+        workers.setdefault(page, set()).add(worker)
+    assert len(workers) == 3
+    assert all(len(found) == 1 for found in workers.values()), workers
+    assert all((root / "docs" / f"p{i}.md").read_text() == PAGE for i in range(3))
