@@ -1,0 +1,109 @@
+"""mdb -k: interactive and piped, ::print, ::whatis, ::walk zone, ::nm, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from hvmdoc.tools.session import HostSession
+from hvmdoc.tools.terminal import Terminal
+
+from .conftest import KVM_UUID, TEST_UUID
+
+
+def test_holder_before_and_after(term: Terminal) -> None:
+    assert term.execute("echo hvm_excl_holder::print | mdb -k") == "0\n"
+    term.execute(f"vmadm start {KVM_UUID}")
+    assert term.execute("echo hvm_excl_holder::print | mdb -k") == (
+        '0xfffffffff8224185 "SmartOS KVM"\n'
+    )
+
+
+def test_interactive_banner_prompt_and_quit(term: Terminal) -> None:
+    out = term.execute("mdb -k")
+    assert out.startswith("Loading modules: [ unix genunix")
+    assert out.endswith(" ]\n")
+    assert term.in_mdb and term.prompt == "> "
+    assert term.execute("::quit") == ""
+    assert not term.in_mdb and term.prompt == "[root@emy-17 /root]# "
+    term.execute("mdb -k")
+    assert term.execute("$q") == ""
+    assert term.exit_status == 0
+
+
+def test_whatis_of_seed_frames(term: Terminal) -> None:
+    term.execute("mdb -k")
+    assert term.execute("0xfffffffff82aec97::whatis") == (
+        "fffffffff82aec97 is vmmdev_mod_incr+0x37, in vmm's text segment\n"
+    )
+    assert term.execute("fffffffff82aed11::whatis") == (
+        "fffffffff82aed11 is vmmdev_mod_decr+0x31, in vmm's text segment\n"
+    )
+    assert term.execute("vmm_ioctl+0x193::whatis") == (
+        "fffffffff82afbd3 is vmm_ioctl+0x193, in vmm's text segment\n"
+    )
+    assert term.execute("0x10::whatis") == "10 is unknown\n"
+
+
+def test_whatis_of_a_string(term: Terminal) -> None:
+    out = term.execute("echo 0xfffffffff8224185::whatis | mdb -k")
+    assert out == "fffffffff8224185 is in kvm's data segment\n"
+
+
+def test_walk_zone_print(term: Terminal) -> None:
+    term.execute(f"vmadm start {TEST_UUID}")
+    out = term.execute("echo '::walk zone | ::print zone_t zone_name zone_id' | mdb -k")
+    lines = out.splitlines()
+    assert lines[0] == 'zone_name = 0xfffffffffbf3ff40 "global"'
+    assert lines[1] == "zone_id = 0"
+    assert lines[2].endswith(f'"{TEST_UUID}"') and lines[3] == "zone_id = 0x1"
+
+
+def test_walk_prints_addresses_without_0x(term: Terminal) -> None:
+    out = term.execute("echo ::walk zone | mdb -k")
+    assert out.strip() and not out.startswith("0x")
+    assert all(int(line, 16) for line in out.split())
+
+
+def test_nm_header_and_single_symbol(term: Terminal) -> None:
+    out = term.execute("echo ::nm | mdb -k").splitlines()
+    assert out[0].startswith("Value              Size               Type  Bind  Other Shndx")
+    assert any(line.endswith("|hvm_excl_holder") for line in out)
+    one = term.execute("echo hvm_excl_hold::nm -h | mdb -k")
+    assert one.count("\n") == 1 and one.rstrip().endswith("|hvm_excl_hold")
+
+
+@pytest.mark.parametrize(
+    ("command", "error"),
+    [
+        ("::foo", "mdb: invalid command '::foo': unknown dcmd name"),
+        ("foo::print", "mdb: failed to dereference symbol: unknown symbol name"),
+        ("hvm_excl_holder:print", "mdb: invalid command ':p': unknown dcmd name"),
+        ("::walk nothing", "mdb: failed to perform walk: unknown walk name"),
+        ("::dcmds", "mdb: ::dcmds is not emulated by hvmdoc"),
+    ],
+)
+def test_errors(term: Terminal, command: str, error: str) -> None:
+    term.execute("mdb -k")
+    assert term.execute(command) == error + "\n"
+    assert term.in_mdb
+
+
+def test_piped_syntax_error_names_the_line(term: Terminal) -> None:
+    out = term.execute("echo 'hvm_excl_holder other' | mdb -k")
+    assert out == 'mdb: syntax error on line 1 of stdin near "other"\n'
+
+
+def test_statements_and_comments(term: Terminal) -> None:
+    out = term.execute("echo 'hvm_excl_holder::print; hvm_excl_holder::print // x' | mdb -k")
+    assert out == "0\n0\n"
+
+
+def test_requires_k(term: Terminal) -> None:
+    assert "use mdb -k" in term.execute("mdb")
+    assert term.execute("mdb -z").startswith("mdb: illegal option -- z\n")
+
+
+def test_reset_closes_mdb(session: HostSession, term: Terminal) -> None:
+    term.execute("mdb -k")
+    session.reset()
+    assert not term.in_mdb
