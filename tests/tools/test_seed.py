@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from hvmdoc.cli.run import command as run_command
 from hvmdoc.tools.session import HostSession
+
 from .seed import normalize, seed_block, strip_annotations
 
 

@@ -166,7 +166,7 @@ def test_delete_unknown(term: Terminal) -> None:
 )
 def test_usage_errors(term: Terminal, line: str, message: str, status: int) -> None:
     out = term.execute(line)
-    usage = "".join(l + "\n" for l in fmt.render_record(fmt.Usage()))
+    usage = "".join(text + "\n" for text in fmt.render_record(fmt.Usage()))
     assert out == message + usage
     assert term.exit_status == status
 
