@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 import click
 
-from hvmdoc.errors import BadInput
+from hvmdoc.errors import EXIT_BAD_INPUT, BadInput
 from hvmdoc.formats.errors import ParseError
 
 
@@ -40,7 +40,7 @@ def command(ctx: click.Context, file: str, offsets: bool) -> None:
         folded = fold_bytes(source, name, offsets=offsets)
     except ParseError as error:
         click.echo(error.message, err=True)
-        ctx.exit(2)
+        sys.exit(EXIT_BAD_INPUT)  # not ctx.exit: `python -m hvmdoc` ignores main()'s return
     finally:
         if source is not sys.stdin.buffer:
             source.close()

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 import click
 
-from hvmdoc.errors import BadInput
+from hvmdoc.errors import EXIT_BAD_INPUT, BadInput
 from hvmdoc.formats.errors import ParseError
 
 TOOLS = ("mdb", "dtrace", "vmadm")
@@ -110,7 +110,7 @@ def command(ctx: click.Context, tool: str, file: str, as_json: bool, fields: str
     except ParseError as error:
         out.flush()
         click.echo(error.message, err=True)
-        ctx.exit(2)
+        sys.exit(EXIT_BAD_INPUT)  # not ctx.exit: `python -m hvmdoc` ignores main()'s return
     finally:
         if stream is not sys.stdin:
             stream.close()

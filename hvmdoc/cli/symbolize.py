@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from hvmdoc.errors import BadInput
+from hvmdoc.errors import EXIT_BAD_INPUT, BadInput
 from hvmdoc.formats.errors import ParseError
 from hvmdoc.formats.symbolize import Symbol, SymbolTable, symbolize
 
@@ -64,4 +64,4 @@ def command(ctx: click.Context, file: str, symbols_file: str | None, scenario: s
     except ParseError as error:
         sys.stdout.flush()
         click.echo(error.message, err=True)
-        ctx.exit(2)
+        sys.exit(EXIT_BAD_INPUT)  # not ctx.exit: `python -m hvmdoc` ignores main()'s return
