@@ -1,0 +1,183 @@
+"""The MkDocs build of the site: strict, complete, highlighted, self-contained.
+
+One build per test session (``built_site``); these tests only read it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from sitelib import (
+    DOCS,
+    ROOT,
+    Built,
+    html_for,
+    html_pages,
+    html_session_blocks,
+    is_external,
+    markdown_pages,
+    parse_html,
+    session_fences,
+)
+
+pytestmark = pytest.mark.xdist_group("site-mkdocs")
+
+
+def nav_files() -> list[str]:
+    """docs/-relative paths of every page in mkdocs.yml's nav."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!ENV", lambda loader, node: None)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    config: dict[str, Any] = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader)
+
+    def walk(item: Any) -> list[str]:
+        if isinstance(item, str):
+            return [item]
+        if isinstance(item, list):
+            return [path for child in item for path in walk(child)]
+        if isinstance(item, dict):
+            return [path for child in item.values() for path in walk(child)]
+        return []
+
+    return walk(config["nav"])
+
+
+def test_strict_build_logs_no_warning(built_site: Built) -> None:
+    problems = [
+        line for line in built_site.log.splitlines() if "WARNING" in line or "ERROR" in line
+    ]
+    assert problems == []
+
+
+def test_nav_lists_exactly_the_pages_that_exist() -> None:
+    listed = nav_files()
+    existing = sorted(str(path.relative_to(DOCS)) for path in markdown_pages())
+    assert sorted(set(listed)) == sorted(listed), "a page is listed twice"
+    assert [p for p in listed if p not in existing] == [], "nav lists missing pages"
+    assert [p for p in existing if p not in listed] == [], "pages missing from the nav"
+
+
+def test_every_session_block_is_a_highlighted_code_block_with_its_text(built_site: Built) -> None:
+    checked = 0
+    for markdown in markdown_pages():
+        fences = session_fences(markdown)
+        if not fences:
+            continue
+        page = html_for(markdown, built_site.site).read_text(encoding="utf-8")
+        blocks = html_session_blocks(page)
+        where = markdown.relative_to(ROOT)
+        assert len(blocks) == len(fences), f"{where}: {len(fences)} fences, {len(blocks)} in HTML"
+        for fence, block in zip(fences, blocks, strict=True):
+            label = f"{where}:{fence.line}"
+            assert "highlight" in block.classes and "language-console" in block.classes, label
+            assert block.text.rstrip("\n") == fence.text.rstrip("\n"), label
+            if re.search(r"^(?:\[[^\]]*\]# |# |\$ |> )", fence.text, re.MULTILINE):
+                assert '<span class="gp">' in block.code_html, f"{label}: prompt not highlighted"
+            checked += 1
+    assert checked > 0, "no session block found in docs/"
+
+
+def _prose(page: str) -> str:
+    """A page's HTML without its code."""
+    page = re.sub(r"<pre.*?</pre>", "", page, flags=re.DOTALL)
+    return re.sub(r"<code.*?</code>", "", page, flags=re.DOTALL)
+
+
+def test_no_fence_was_turned_into_paragraphs(built_site: Built) -> None:
+    for path in html_pages(built_site.site):
+        prose = _prose(path.read_text(encoding="utf-8"))
+        assert "```" not in prose, path
+        assert not re.search(r"\{\s*\.console", prose), path
+
+
+def test_no_html_page_loads_anything_from_another_host(built_site: Built) -> None:
+    for path in html_pages(built_site.site):
+        external = [
+            r for r in parse_html(path).resources if is_external(r[2]) or "url(http" in r[2]
+        ]
+        assert external == [], f"{path.relative_to(built_site.site)}: {external}"
+
+
+def test_no_stylesheet_or_own_script_refers_to_another_host(built_site: Built) -> None:
+    site = built_site.site
+    for css in site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8")
+        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", text), css
+        assert not re.search(r"@import\s+(?:url\()?['\"]?(?:https?:)?//", text), css
+    own = list((site / "javascripts").glob("*.js"))
+    assert own, "the copy script is not in the site"
+    for script in own:
+        assert not re.search(r"https?://|//[a-z]", script.read_text(encoding="utf-8")), script
+    for svg in (site / "assets" / "diagrams").glob("*.svg"):
+        refs = re.findall(r'(?:href|src)="([^"]+)"', svg.read_text(encoding="utf-8"))
+        assert [r for r in refs if is_external(r)] == [], svg
+
+
+def test_fonts_are_not_loaded_from_google(built_site: Built) -> None:
+    for path in html_pages(built_site.site):
+        assert "fonts.googleapis.com" not in path.read_text(encoding="utf-8"), path
+
+
+def test_every_internal_link_and_anchor_resolves(built_site: Built) -> None:
+    site = built_site.site
+    parsed = {path: parse_html(path) for path in html_pages(site)}
+    broken: list[str] = []
+    for path, page in parsed.items():
+        for href in page.links:
+            if is_external(href) or href.startswith(("mailto:", "javascript:", "data:")):
+                continue
+            parts = urlsplit(href)
+            base = site if parts.path.startswith("/") else path.parent
+            relative = unquote(parts.path).lstrip("/")
+            target = path if not parts.path else (base / relative).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            where = f"{path.relative_to(site)} -> {href}"
+            if not target.is_file():
+                broken.append(where)
+            elif parts.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else parse_html(target).ids
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{where} (no anchor)")
+    assert broken == [], "\n".join(broken)
+
+
+def test_every_image_has_alt_text(built_site: Built) -> None:
+    for path in html_pages(built_site.site):
+        for image in parse_html(path).images:
+            assert (image.get("alt") or "").strip(), f"{path}: {image.get('src')}"
+
+
+def test_diagrams_are_served_and_used_with_alt_text(built_site: Built) -> None:
+    used: dict[str, str] = {}
+    for path in html_pages(built_site.site):
+        for image in parse_html(path).images:
+            src = image.get("src") or ""
+            if "assets/diagrams/" in src:
+                used[Path(src).name] = image.get("alt") or ""
+    for name in ("lock-states.svg", "call-paths.svg"):
+        assert (built_site.site / "assets" / "diagrams" / name).is_file()
+        assert name in used, f"no page shows {name}"
+        assert len(used[name]) > 40, f"{name}: alt text too short to stand in for it"
+
+
+def test_search_index_finds_smartos_kvm_on_the_mdb_page(built_site: Built) -> None:
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text())
+    hits = {doc["location"].split("#")[0] for doc in index["docs"] if "SmartOS KVM" in doc["text"]}
+    assert "story/who-holds-it/" in hits
+
+
+def test_every_page_has_the_copy_script_and_styles(built_site: Built) -> None:
+    for path in html_pages(built_site.site):
+        page = path.read_text(encoding="utf-8")
+        assert "javascripts/hvmdoc-copy.js" in page, path
+        assert "assets/stylesheets/hvmdoc.css" in page, path

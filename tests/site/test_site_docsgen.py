@@ -1,0 +1,172 @@
+"""`hvmdoc docs`: the generated pages and diagrams (hvmdoc/docsgen)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import pytest
+
+from hvmdoc.cli import SUBCOMMANDS, cli, main
+from hvmdoc.docsgen import api_pages, assumptions, cli_reference, diagrams, generate
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+
+
+@dataclass(frozen=True)
+class FakeAssumption:
+    """Stands in for hvmdoc.model.registry.Assumption."""
+
+    id: str
+    title: str
+    statement: str
+    why: str
+    where: str
+
+
+FAKE = {
+    "A-race-order": FakeAssumption(
+        "A-race-order", "Autoboot order", "VMs boot\n  in any order.", "No source says.", "host.py"
+    ),
+    "vmm.latch": FakeAssumption("vmm.latch", "The latch", "It latches.", "Because.", "vmm.py"),
+}
+
+
+def run_cli(*args: str) -> int:
+    """Run ``hvmdoc ARGS`` in-process; return its exit status."""
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+@pytest.fixture
+def fake_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Generate from FAKE instead of the model's registry."""
+    monkeypatch.setattr(assumptions, "load_registry", lambda: FAKE)
+
+
+def test_committed_generated_files_are_up_to_date() -> None:
+    stale = generate.check(DOCS)
+    assert stale == [], f"run `hvmdoc docs`: {stale} differ from what it would write"
+
+
+def test_assumptions_page_lists_every_assumption_with_an_anchor() -> None:
+    page = assumptions.render(FAKE)
+    assert "The model makes 2 assumptions." in page
+    for key, item in FAKE.items():
+        anchor = assumptions.anchor(key)
+        assert f"[`{key}`](#{anchor})" in page
+        assert f"## {item.title} {{ #{anchor} }}" in page
+    assert "VMs boot in any order." in page  # wrapped registry text joined into one paragraph
+    assert assumptions.anchor("A-race-order") == "a-race-order"
+    assert assumptions.anchor("vmm.latch") == "vmm-latch"
+
+
+def test_cli_reference_covers_every_subcommand_and_option() -> None:
+    page = cli_reference.render()
+    root = click.Context(cli, info_name="hvmdoc")
+    for name in SUBCOMMANDS:
+        assert f"## `hvmdoc {name}` {{ #{name} }}" in page
+        try:
+            command = cli.get_command(root, name)
+        except ImportError:
+            continue
+        assert command is not None
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                assert f"`{param.opts[0]}`" in page, (name, param.opts)
+
+
+def test_cli_reference_does_not_depend_on_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = cli_reference.render()
+    monkeypatch.setenv("COLUMNS", "40")
+    assert cli_reference.render() == first
+
+
+def test_api_pages_list_every_public_module_of_each_layer() -> None:
+    pages = api_pages.pages()
+    index = pages[api_pages.INDEX]
+    for page, package, _title, _summary in api_pages.LAYERS:
+        names = api_pages.modules(package)
+        if not names:
+            assert page not in pages
+            continue
+        assert f"({Path(page).name})" in index
+        for name in names:
+            assert f"::: {name}\n" in pages[page]
+            assert not name.rsplit(".", 1)[1].startswith("_")
+
+
+@pytest.mark.parametrize("path", sorted(diagrams.DIAGRAMS))
+def test_diagrams_are_accessible_self_contained_svg(path: str) -> None:
+    svg = diagrams.DIAGRAMS[path]()
+    tree = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert tree.tag == f"{ns}svg"
+    assert tree.get("role") == "img"
+    title, desc = tree.find(f"{ns}title"), tree.find(f"{ns}desc")
+    assert title is not None and title.text
+    assert desc is not None and desc.text and len(desc.text) > 100
+    for element in tree.iter():
+        for attribute, value in element.attrib.items():
+            if attribute.endswith("href") or attribute == "src":
+                assert not value.startswith(("http:", "https:", "//")), (attribute, value)
+
+
+def test_lock_diagram_shows_states_and_the_panic() -> None:
+    text = "".join(ET.fromstring(diagrams.lock_states_svg()).itertext())
+    for needle in (
+        "free",
+        "\u201cbhyve\u201d",
+        "\u201cSmartOS KVM\u201d",
+        "kernel panic",
+        "VERIFY",
+    ):
+        assert needle in text
+
+
+def test_call_paths_follow_the_seed_stacks() -> None:
+    text = "".join(ET.fromstring(diagrams.call_paths_svg()).itertext())
+    hold = [frame.split("+")[0] for _, frame in diagrams.HOLD_PATH]
+    assert hold[0] == "ioctl" and hold[-1] == "hvm_excl_hold"
+    rele = [frame.split("+")[0] for _, frame in diagrams.RELE_PATH]
+    assert rele[1] == "zone_destroy" and rele[-1] == "hvm_excl_rele"
+    positions = [text.index(name) for name in hold]
+    assert positions == sorted(positions)
+
+
+def test_write_is_atomic_and_touches_only_changed_files(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "page.md"
+    generate.write_atomic(target, "one\n")
+    assert target.read_text() == "one\n"
+    generate.write_atomic(target, "two\n")
+    assert target.read_text() == "two\n"
+    assert [p.name for p in target.parent.iterdir()] == ["page.md"]  # no temporary left
+
+
+def test_docs_command_writes_then_check_passes(tmp_path: Path, fake_registry: None) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    assert run_cli("docs", "--check", "--docs-dir", str(docs)) == 1
+    assert run_cli("docs", "--docs-dir", str(docs)) == 0
+    assert (docs / "model" / "assumptions.md").read_text() == assumptions.render(FAKE)
+    assert (docs / "assets" / "diagrams" / "lock-states.svg").exists()
+    mtime = (docs / "tools" / "cli.md").stat().st_mtime_ns
+    assert run_cli("docs", "--check", "--docs-dir", str(docs)) == 0
+    assert run_cli("docs", "--docs-dir", str(docs)) == 0
+    assert (docs / "tools" / "cli.md").stat().st_mtime_ns == mtime
+    (docs / "tools" / "cli.md").write_text("edited by hand\n")
+    assert run_cli("docs", "--check", "--docs-dir", str(docs)) == 1
+
+
+def test_docs_command_without_docs_dir_is_bad_usage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli("docs", "--docs-dir", str(tmp_path / "nowhere")) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no such directory" in err
