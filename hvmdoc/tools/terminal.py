@@ -191,7 +191,7 @@ class Terminal:
         (read its output as it comes, stop it with ``interrupt()``), anything
         else the text the terminal shows, as :meth:`execute`."""
         if self._foreground is not None:
-            self._foreground.interrupt()
+            self.write(self._foreground.interrupt())
         if self.closed:
             return ""
         if self._mdb is not None:

@@ -1,0 +1,189 @@
+"""The host shell: parsing, expansion, pipes, lists, builtins and their texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from hvmdoc.cli import main
+from hvmdoc.tools.session import HostSession
+from hvmdoc.tools.shellwords import (
+    Literal,
+    ShellSyntaxError,
+    Substitution,
+    parse_line,
+)
+from hvmdoc.tools.terminal import Terminal
+
+from .conftest import KVM_UUID, TEST_UUID
+
+
+def test_parse_words_quotes_and_substitution() -> None:
+    parsed = parse_line("vmadm start $(vm test) 'a b' \"c $(x)\" # note")
+    ((connector, pipeline),) = parsed.items
+    assert connector == "" and not pipeline.background
+    words = pipeline.commands[0].words
+    assert words[2].parts == (Substitution("vm test", False),)
+    assert words[3].parts == (Literal("a b", True),)
+    assert words[4].parts == (Literal("c ", True), Substitution("x", True))
+    assert pipeline.text == "vmadm start $(vm test) 'a b' \"c $(x)\""
+
+
+def test_parse_background_pipes_and_lists() -> None:
+    parsed = parse_line("dtrace -n 'x' & echo a | mdb -k; b && c || d")
+    kinds = [(c, p.background, len(p.commands)) for c, p in parsed.items]
+    assert kinds == [
+        ("", True, 1),
+        (";", False, 2),
+        (";", False, 1),
+        ("&&", False, 1),
+        ("||", False, 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "messages"),
+    [
+        (
+            "echo 'abc",
+            [
+                "unexpected EOF while looking for matching `''",
+                "syntax error: unexpected end of file",
+            ],
+        ),
+        ("| mdb -k", ["syntax error near unexpected token `|'"]),
+        ("echo a |", ["syntax error: unexpected end of file"]),
+        (
+            "echo $(vm test",
+            [
+                "unexpected EOF while looking for matching `)'",
+                "syntax error: unexpected end of file",
+            ],
+        ),
+    ],
+)
+def test_syntax_errors(term: Terminal, line: str, messages: list[str]) -> None:
+    with pytest.raises(ShellSyntaxError) as info:
+        parse_line(line)
+    assert list(info.value.lines) == messages
+    assert term.execute(line) == "".join(f"-bash: {m}\n" for m in messages)
+    assert term.exit_status == 2
+
+
+def test_comment_and_blank_lines(term: Terminal) -> None:
+    assert term.execute("# just a comment") == ""
+    assert term.execute("   ") == ""
+    assert term.execute("echo hi # there") == "hi\n"
+
+
+def test_unknown_command(term: Terminal) -> None:
+    assert term.execute("frobnicate --now") == "-bash: frobnicate: command not found\n"
+    assert term.exit_status == 127
+    assert term.execute("/opt/x") == "-bash: /opt/x: No such file or directory\n"
+    assert term.execute("/usr/sbin/vmadm lookup alias=test") == TEST_UUID + "\n"
+
+
+def test_vm_helper(term: Terminal) -> None:
+    assert term.execute("vm test") == TEST_UUID + "\n"
+    assert term.execute("vm kvm-debian8") == KVM_UUID + "\n"
+    assert term.execute("vm nope") == "Requested unique lookup but found 0 results.\n"
+    assert term.exit_status == 1
+
+
+def test_echo_forms(term: Terminal) -> None:
+    assert term.execute("echo -n a b") == "a b"
+    assert term.execute("echo -e 'a\\tb'") == "a\tb\n"
+    assert term.execute("echo -x") == "-x\n"
+    assert term.execute('echo "$(echo "a  b")" $(echo c   d)') == "a  b c d\n"
+
+
+def test_status_and_lists(term: Terminal) -> None:
+    assert term.execute("false; echo $?") == "1\n"
+    assert term.execute("true && echo yes || echo no") == "yes\n"
+    assert term.execute("false && echo yes || echo no") == "no\n"
+
+
+def test_redirections(term: Terminal) -> None:
+    assert term.execute("vmadm start nope 2>/dev/null") == ""
+    assert term.execute("echo hi >/dev/null") == ""
+    assert term.execute("echo hi > /tmp/x") == "-bash: /tmp/x: Read-only file system\n"
+
+
+def test_uname(term: Terminal) -> None:
+    assert term.execute("uname") == "SunOS\n"
+    assert term.execute("uname -v") == term.host.uname_v + "\n"
+    assert term.execute("uname -a") == (f"SunOS emy-17 5.11 {term.host.uname_v} i86pc i386 i86pc\n")
+    assert term.execute("uname -q").startswith("uname: illegal option -- q\n")
+
+
+def test_ps_ef_lists_vm_processes(term: Terminal) -> None:
+    term.execute(f"vmadm start {KVM_UUID}")
+    lines = term.execute("ps -ef").splitlines()
+    assert lines[0] == "     UID   PID  PPID   C    STIME TTY         TIME CMD"
+    assert any("qemu-system-x86_64" in line for line in lines)
+
+
+def test_cat_qemu_log_shows_unaccelerated_kvm(term: Terminal) -> None:
+    term.execute(f"vmadm start {TEST_UUID}")
+    term.execute(f"vmadm start {KVM_UUID}")
+    (path,) = term.host.files()
+    out = term.execute(f"cat {path}")
+    assert "Could not initialize KVM, will disable KVM support" in out
+    assert (
+        term.execute("cat /etc/nope") == "cat: cannot open /etc/nope: No such file or directory\n"
+    )
+    assert term.exit_status == 2
+
+
+def test_help_lists_commands(term: Terminal) -> None:
+    out = term.execute("help")
+    for name in ("vmadm", "mdb", "dtrace", "reboot", "jobs", "kill"):
+        assert f"\n  {name} " in out
+
+
+def test_hostname_zonename_pwd(term: Terminal) -> None:
+    assert term.execute("hostname; zonename; pwd") == "emy-17\nglobal\n/root\n"
+
+
+def test_reboot_is_deterministic_per_seed() -> None:
+    def holder_after_reboot(seed: int) -> str:
+        term = HostSession("emy-17", seed=seed).terminal()
+        term.execute(f"vmadm start {TEST_UUID}; vmadm start {KVM_UUID}")
+        assert term.execute("reboot") == ""
+        return term.execute("echo hvm_excl_holder::print | mdb -k")
+
+    results = {seed: holder_after_reboot(seed) for seed in range(8)}
+    assert results == {seed: holder_after_reboot(seed) for seed in range(8)}
+    assert set(results.values()) == {
+        '0xfffffffff82caded "bhyve"\n',
+        '0xfffffffff8224185 "SmartOS KVM"\n',
+    }
+
+
+def test_reboot_ends_jobs(term: Terminal) -> None:
+    term.execute("dtrace -n 'hvm_excl_hold:entry' &")
+    term.execute("reboot")
+    assert term.jobs == []
+    assert term.execute("jobs") == ""
+
+
+def test_kill_errors(term: Terminal) -> None:
+    assert term.execute("kill").startswith("-bash: kill: usage: kill")
+    assert term.exit_status == 2
+    assert term.execute("kill 999") == "-bash: kill: (999) - No such process\n"
+    assert term.execute("kill -FOO %1") == "-bash: kill: FOO: invalid signal specification\n"
+
+
+def test_exit_logs_out(term: Terminal) -> None:
+    assert term.execute("exit") == "logout\n"
+    assert term.closed
+    assert term.execute("echo after") == ""
+
+
+def test_hvmdoc_run_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["run", "--scenario", "nope", "/dev/null"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.startswith("hvmdoc: unknown scenario 'nope'")
+    with pytest.raises(SystemExit) as info:
+        main(["run", "/no/such/file"])
+    assert info.value.code == 2
