@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -16,8 +17,7 @@ import click
     "where it still matches).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print failures only, no summary line.")
-@click.pass_context
-def command(ctx: click.Context, paths: tuple[Path, ...], update: bool, quiet: bool) -> None:
+def command(paths: tuple[Path, ...], update: bool, quiet: bool) -> None:
     """Replay the session blocks and Python examples of the Markdown under PATHS (default: docs).
 
     Exit status: 0 all match, 1 some output differs, 2 bad input (a malformed
@@ -34,4 +34,7 @@ def command(ctx: click.Context, paths: tuple[Path, ...], update: bool, quiet: bo
         click.echo(f"updated {path}")
     if not quiet:
         click.echo(report.summary(), err=bool(report.errors))
-    ctx.exit(report.exit_code)
+    if report.exit_code:
+        # SystemExit, not ctx.exit: it reaches the shell however the CLI was entered
+        # (``python -m hvmdoc`` ignores main()'s return value).
+        sys.exit(report.exit_code)

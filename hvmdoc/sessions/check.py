@@ -56,7 +56,7 @@ class CheckReport:
             f"{self.static} static blocks"
         )
         if self.errors:
-            return f"hvmdoc check: {len(self.errors)} bad blocks ({counted})"
+            return f"hvmdoc check: bad input, {len(self.errors)} problems ({counted})"
         if self.updated:
             return f"hvmdoc check: updated {len(self.updated)} pages ({counted})"
         if self.failures:

@@ -162,7 +162,7 @@ class SessionItem(_PageItem):
         ):
             replay = PageReplay(self.document, _host_factory(self.config))
             for earlier in sessions[:position]:
-                replay.run(earlier)
+                replay.advance(earlier)
             replays[self.path] = replay
         return replay
 

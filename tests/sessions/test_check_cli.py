@@ -1,0 +1,70 @@
+"""``hvmdoc check`` from the command line: exit codes, FILE:LINE, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from hvmdoc import __version__
+
+from .pages import FRONT, fence
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def hvmdoc_check(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "check", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_real_commands_pass_and_a_wrong_output_is_exit_1(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text(fence(f"$ hvmdoc --version\nhvmdoc, version {__version__}"))
+    passed = hvmdoc_check(page)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "all passed" in passed.stderr + passed.stdout
+    page.write_text(fence("$ hvmdoc --version\nhvmdoc, version 0.0.0-wrong"))
+    failed = hvmdoc_check(page)
+    assert failed.returncode == 1
+    assert f"{page}:2: $ hvmdoc --version" in failed.stdout
+    assert "-hvmdoc, version 0.0.0-wrong" in failed.stdout
+
+
+def test_update_fixes_the_page_then_it_passes(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text(fence("$ hvmdoc --version | tr a-z A-Z\n..."))
+    assert hvmdoc_check(page).returncode == 0  # an elision line matches anything
+    page.write_text(fence("$ hvmdoc --version | tr a-z A-Z\nstale"))
+    assert hvmdoc_check("--update", page).returncode == 0
+    assert f"HVMDOC, VERSION {__version__.upper()}" in page.read_text()
+    assert hvmdoc_check(page).returncode == 0
+
+
+def test_bad_input_is_exit_2_with_every_location_and_no_traceback(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(FRONT + fence("# uname -v", 'data-platfrom="x" '))
+    (tmp_path / "b.md").write_text("```console\n# ls\n```\n")
+    (tmp_path / "c.md").write_text("---\nhvmdoc: [\n---\n")
+    result = hvmdoc_check(tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr + result.stdout
+    errors = result.stderr.splitlines()
+    assert any(
+        line.startswith(f"{tmp_path}/a.md:6: unknown attribute data-platfrom") for line in errors
+    )
+    assert any(line.startswith(f"{tmp_path}/b.md:1: console block is neither") for line in errors)
+    assert any(
+        line.startswith(f"{tmp_path}/c.md:2: front matter is not valid YAML") for line in errors
+    )
+
+
+def test_missing_path_is_bad_input(tmp_path: Path) -> None:
+    result = hvmdoc_check(tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert "no such file or directory" in result.stderr
+    assert "Traceback" not in result.stderr
