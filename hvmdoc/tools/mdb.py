@@ -88,6 +88,36 @@ REAL_DCMDS = frozenset(
     }
 )
 _QUIT = {"$q", "$Q", "$%"}
+#: mdb's own ``$x``/``:x`` builtins (``mdb_dcmd_builtins[]`` in ``mdb_cmds.c``).
+_OLD_STYLE = frozenset(
+    [
+        "$<",
+        "$>",
+        "$?",
+        "$a",
+        "$c",
+        "$C",
+        "$d",
+        "$D",
+        "$e",
+        "$f",
+        "$m",
+        "$p",
+        "$P",
+        "$r",
+        "$s",
+        "$v",
+        "$V",
+        "$w",
+        "$W",
+        "$x",
+        "$X",
+        "$y",
+        "$Y",
+        ":A",
+        ":R",
+    ]
+)
 
 #: Struct members ``::print zone_t`` knows (the rest of ``zone_t`` is not modelled).
 _ZONE_MEMBERS = ("zone_name", "zone_id")
@@ -148,6 +178,10 @@ class MdbSession:
                 self._statement(text)
             except _MdbError as exc:
                 self._error(str(exc))
+            except _QuitError:
+                if self.interactive:
+                    self.status = 0
+                return False
         return True
 
     def _syntax_error(self, near: str) -> _MdbError:
@@ -202,7 +236,9 @@ class MdbSession:
         else:
             token = rest[:2]
             if token in _QUIT:
-                raise _MdbError(f"invalid command '{token}': {token} must be used alone")
+                return _Stage(address, "quit", [])
+            if token in _OLD_STYLE:
+                raise _MdbError(f"{token} is not emulated by hvmdoc")
             raise _MdbError(f"invalid command '{token}': unknown dcmd name")
         return _Stage(address, name, args)
 

@@ -326,9 +326,58 @@ def _echo(ctx: Context) -> int:
             escapes = False
     text = " ".join(args)
     if escapes:
-        text = text.encode("latin-1", "backslashreplace").decode("unicode_escape")
+        text, stop = _echo_escapes(text)
+        if stop:
+            newline = False
     ctx.out(text + ("\n" if newline else ""))
     return 0
+
+
+_SIMPLE_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "E": "\x1b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+}
+
+
+def _echo_escapes(text: str) -> tuple[str, bool]:
+    """bash ``echo -e`` escapes; ``\\c`` stops output. Returns (text, stopped)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c != "\\" or i + 1 >= len(text):
+            out.append(c)
+            i += 1
+            continue
+        nxt = text[i + 1]
+        if nxt in _SIMPLE_ESCAPES:
+            out.append(_SIMPLE_ESCAPES[nxt])
+            i += 2
+        elif nxt == "c":
+            return "".join(out), True
+        elif nxt in "0x":
+            digits = "01234567" if nxt == "0" else "0123456789abcdefABCDEF"
+            limit = 3 if nxt == "0" else 2
+            j = i + 2
+            while j < len(text) and j < i + 2 + limit and text[j] in digits:
+                j += 1
+            if nxt == "x" and j == i + 2:
+                out.append("\\x")
+            else:
+                out.append(chr(int(text[i + 2 : j] or "0", 8 if nxt == "0" else 16)))
+            i = j
+        else:
+            out.append("\\" + nxt)
+            i += 2
+    return "".join(out), False
 
 
 def _uname(ctx: Context) -> int:
