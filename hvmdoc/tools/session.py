@@ -88,4 +88,4 @@ class HostSession:
         """Called by ``reboot``: terminals lose their jobs and debuggers."""
         self.reboots += 1
         for terminal in list(self._terminals):
-            terminal.host_replaced()
+            terminal.host_replaced(clear_screen=False)

@@ -63,6 +63,7 @@ COMMAND_HELP: dict[str, str] = {
     "kill": "kill %N | PID: stop a background job",
     "help": "help: this list",
     "pwd": "pwd: the current directory",
+    "cd": "cd DIR: change directory (the prompt shows it)",
     "true": "true: succeed",
     "false": "false: fail",
     "exit": "exit: log out of this terminal",
@@ -107,6 +108,7 @@ def _commands() -> dict[str, Command]:
         "kill": _kill,
         "help": _help,
         "pwd": _pwd,
+        "cd": _cd,
         "true": lambda ctx: 0,
         "false": lambda ctx: 1,
         "exit": _exit,
@@ -309,7 +311,9 @@ def _parameter(terminal: Terminal, part: Parameter) -> str:
 
 # --------------------------------------------------------------------------- builtins
 
-_BUILTINS = frozenset({"echo", "jobs", "kill", "help", "pwd", "true", "false", "exit", "vm"})
+_BUILTINS = frozenset(
+    {"echo", "jobs", "kill", "help", "pwd", "cd", "true", "false", "exit", "logout", "vm"}
+)
 
 
 def _echo(ctx: Context) -> int:
@@ -428,6 +432,38 @@ def _zonename(ctx: Context) -> int:
 
 def _pwd(ctx: Context) -> int:
     ctx.out(ctx.terminal.env["PWD"] + "\n")
+    return 0
+
+
+def _cd(ctx: Context) -> int:
+    """bash ``cd``: the home directory, ``/``, or a directory holding a host file."""
+    env = ctx.terminal.env
+    target = ctx.argv[1] if len(ctx.argv) > 1 else env["HOME"]
+    if target in {"~", "-"}:
+        target = env["HOME"]
+    if not target.startswith("/"):
+        target = env["PWD"].rstrip("/") + "/" + target
+    parts: list[str] = []
+    for part in target.split("/"):
+        if part in {"", "."}:
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+        else:
+            parts.append(part)
+    path = "/" + "/".join(parts)
+    known = {"/", env["HOME"], "/zones", "/usr", "/usr/vm", "/tmp", "/var", "/var/tmp"}
+    for file in ctx.terminal.host.files():
+        directory = file.rsplit("/", 1)[0]
+        while directory:
+            known.add(directory)
+            directory = directory.rsplit("/", 1)[0]
+    if path not in known:
+        ctx.err(f"{SHELL_NAME}: cd: {ctx.argv[1]}: No such file or directory\n")
+        return 1
+    env["OLDPWD"] = env["PWD"]
+    env["PWD"] = path
     return 0
 
 

@@ -94,7 +94,8 @@ class Terminal:
         self.session = session
         self.ident = ident
         self.exit_status = 0
-        self.env: dict[str, str] = {"HOME": "/root", "PWD": "/root", "USER": "root"}
+        home = getattr(session.host, "prompt_dir", "/root")
+        self.env: dict[str, str] = {"HOME": "/root", "PWD": home, "USER": "root"}
         self._screen: list[str] = []
         self._jobs: list[Job] = []
         self._foreground: ForegroundJob | None = None
@@ -269,8 +270,9 @@ class Terminal:
         self._jobs = [job for job in self._jobs if job.state == "Running"]
 
     # -- life cycle -------------------------------------------------------------
-    def host_replaced(self) -> None:
-        """The host was reset or rebooted: jobs and debugger are gone."""
+    def host_replaced(self, *, clear_screen: bool = True) -> None:
+        """The host was reset or rebooted: jobs and debugger are gone (and, for
+        a reset, whatever was waiting to be shown)."""
         for job in self._jobs:
             if job.state == "Running":
                 job.run.stop("KILL")
@@ -280,7 +282,8 @@ class Terminal:
             self._foreground._run.stop("KILL")
             self._foreground = None
         self._mdb = None
-        self._screen.clear()
+        if clear_screen:
+            self._screen.clear()
 
     def close(self) -> None:
         """Log out: background jobs end (bash sends SIGHUP to its jobs)."""

@@ -187,3 +187,15 @@ def test_hvmdoc_run_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> Non
     with pytest.raises(SystemExit) as info:
         main(["run", "/no/such/file"])
     assert info.value.code == 2
+
+
+def test_cd_changes_the_prompt(term: Terminal) -> None:
+    assert term.execute("cd /") == ""
+    assert term.prompt == "[root@emy-17 /]# "
+    assert term.execute("cd /nowhere") == "-bash: cd: /nowhere: No such file or directory\n"
+    term.execute("cd")
+    assert term.prompt == "[root@emy-17 /root]# "
+
+
+def test_reboot_keeps_output_printed_before_it(term: Terminal) -> None:
+    assert term.execute("echo before; reboot") == "before\n"
