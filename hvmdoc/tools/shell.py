@@ -63,7 +63,6 @@ COMMAND_HELP: dict[str, str] = {
     "kill": "kill %N | PID: stop a background job",
     "help": "help: this list",
     "pwd": "pwd: the current directory",
-    "cd": "cd DIR: change directory (the prompt shows it)",
     "true": "true: succeed",
     "false": "false: fail",
     "exit": "exit: log out of this terminal",
