@@ -19,7 +19,7 @@ Error texts are mdb's (illumos-gate ``usr/src/cmd/mdb/common/mdb/``):
 symbol name``); ``mdb_cmds.c`` ``cmd_walk()`` ``mdb_warn("failed to perform
 walk")`` (``unknown walk name``) and ``walk_step()`` (``"%lr\\n"``: each address
 in hex without ``0x``); ``yyerror()``'s ``syntax error near "TEXT"`` (with ``on
-line N of FILE`` when the input is not a terminal). A dcmd mdb has but this
+line N of (stdin)`` when the input is not a terminal: ``mdb_fdio.c`` names fd 0 ``(stdin)``). A dcmd mdb has but this
 emulation does not is reported as such (``mdb: ::dcmds is not emulated by
 hvmdoc``), never faked.
 """
@@ -185,7 +185,7 @@ class MdbSession:
         return True
 
     def _syntax_error(self, near: str) -> _MdbError:
-        where = "" if self.interactive else f" on line {self.line_number} of stdin"
+        where = "" if self.interactive else f" on line {self.line_number} of (stdin)"
         return _MdbError(f'syntax error{where} near "{near}"')
 
     # -- statements -------------------------------------------------------------

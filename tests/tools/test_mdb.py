@@ -90,7 +90,7 @@ def test_errors(term: Terminal, command: str, error: str) -> None:
 
 def test_piped_syntax_error_names_the_line(term: Terminal) -> None:
     out = term.execute("echo 'hvm_excl_holder other' | mdb -k")
-    assert out == 'mdb: syntax error on line 1 of stdin near "other"\n'
+    assert out == 'mdb: syntax error on line 1 of (stdin) near "other"\n'
 
 
 def test_statements_and_comments(term: Terminal) -> None:
