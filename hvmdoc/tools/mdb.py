@@ -19,9 +19,9 @@ Error texts are mdb's (illumos-gate ``usr/src/cmd/mdb/common/mdb/``):
 symbol name``); ``mdb_cmds.c`` ``cmd_walk()`` ``mdb_warn("failed to perform
 walk")`` (``unknown walk name``) and ``walk_step()`` (``"%lr\\n"``: each address
 in hex without ``0x``); ``yyerror()``'s ``syntax error near "TEXT"`` (with ``on
-line N of (stdin)`` when the input is not a terminal: ``mdb_fdio.c`` names fd 0 ``(stdin)``). A dcmd mdb has but this
-emulation does not is reported as such (``mdb: ::dcmds is not emulated by
-hvmdoc``), never faked.
+line N of (stdin)`` when the input is not a terminal: ``mdb_fdio.c`` names fd 0
+``(stdin)``). A dcmd mdb has but this emulation does not is reported as such
+(``mdb: ::dcmds is not emulated by hvmdoc``), never faked.
 """
 
 from __future__ import annotations
