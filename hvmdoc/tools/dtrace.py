@@ -17,9 +17,8 @@ or ``kill``). ``dtrace -l [-n ...]`` lists probes. Sources (illumos-gate):
   ``"%5s %10s %17s %33s %s\\n"``) and ``usage()``;
 - ``usr/src/lib/libdtrace/common/dt_consume.c``: ``trace()`` of a 64-bit
   integer is ``" %16lld"`` (``"%lld"`` when quiet); a string is printed by
-  ``dt_print_bytes()`` as ``"  %-33s"`` (assumption
-  ``tools-dtrace-trace-string``); ``dt_print_stack()`` via the formats'
-  :class:`~hvmdoc.formats.dtrace.Stack` renderer;
+  ``dt_print_bytes()`` as ``"  %-*s"`` with width 33; ``dt_print_stack()``
+  via the formats' :class:`~hvmdoc.formats.dtrace.Stack` renderer;
 - ``usr/src/lib/libdtrace/common/dt_cc.c`` /``dt_pcb.c``: ``probe description
   %s:%s:%s:%s does not match any probes``.
 

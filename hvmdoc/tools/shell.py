@@ -384,7 +384,9 @@ def _echo_escapes(text: str) -> tuple[str, bool]:
 
 
 def _uname(ctx: Context) -> int:
-    """illumos ``uname``: ``-a`` prints ``SunOS HOST 5.11 STAMP i86pc i386 i86pc``."""
+    """illumos ``uname`` (``uname.c`` ``main()``): ``-s`` by default, fields in
+    the order s n r v m p i joined by blanks (``-a`` is all of them); ``-X``
+    prints the ``System = ...`` list."""
     host = ctx.terminal.host
     values = {
         "s": "SunOS",
@@ -403,6 +405,8 @@ def _uname(ctx: Context) -> int:
         for flag in arg[1:]:
             if flag == "a":
                 wanted.update(values)
+            elif flag == "X":
+                wanted.add("X")
             elif flag in values:
                 wanted.add(flag)
             else:
@@ -411,12 +415,21 @@ def _uname(ctx: Context) -> int:
                 return 1
     if not wanted:
         wanted = {"s"}
-    ctx.out(" ".join(values[key] for key in "snrvmpi" if key in wanted) + "\n")
+    fields = " ".join(values[key] for key in "snrvmpi" if key in wanted)
+    if "X" in wanted:
+        ncpus = getattr(host, "ncpus", 1)
+        fields += (
+            f"System = SunOS\nNode = {host.hostname}\nRelease = 5.11\n"
+            f"KernelID = {host.uname_v}\nMachine = i86pc\nBusType = <unknown>\n"
+            f"Serial = <unknown>\nUsers = <unknown>\nOEM# = 0\nOrigin# = 1\n"
+            f"NumCPU = {ncpus}\n"
+        )
+    ctx.out(fields + "\n")
     return 0
 
 
-#: illumos ``uname.c`` ``usage()`` (assumption ``tools-uname-usage``: its exact text).
-_UNAME_USAGE = "usage:  uname [-snrvmapiX]\n        uname [-a|-A] [-S system_name]\n"
+#: illumos ``usr/src/cmd/uname/uname.c`` ``usage()`` (exit 1).
+_UNAME_USAGE = "usage:\tuname [-snrvmapiX]\n\tuname [-S system_name]\n"
 
 
 def _hostname(ctx: Context) -> int:
@@ -502,9 +515,20 @@ def _vm(ctx: Context) -> int:
 
 
 def _cat(ctx: Context) -> int:
-    """illumos ``cat``: ``cat: cannot open FILE: No such file or directory``, exit 2."""
-    paths = [arg for arg in ctx.argv[1:] if arg != "-"]
-    if len(ctx.argv) == 1 or "-" in ctx.argv[1:]:
+    """illumos ``cat`` (``usr/src/cmd/cat/cat.c``): ``cat: cannot open FILE:
+    No such file or directory`` and exit 2; options ``-usvtebn`` (accepted,
+    not applied), others print getopt's complaint and the usage, exit 2."""
+    args = ctx.argv[1:]
+    while args and args[0].startswith("-") and args[0] != "-":
+        option = args.pop(0)
+        if option == "--":
+            break
+        bad = next((flag for flag in option[1:] if flag not in "usvtebn"), None)
+        if bad is not None:
+            ctx.err(f"cat: illegal option -- {bad}\nusage: cat [ -usvtebn ] [-|file] ...\n")
+            return 2
+    paths = [arg for arg in args if arg != "-"]
+    if not args or "-" in args:
         if ctx.stdin is not None:
             ctx.out(ctx.stdin)
         if not paths:

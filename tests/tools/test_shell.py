@@ -112,7 +112,13 @@ def test_uname(term: Terminal) -> None:
     assert term.execute("uname") == "SunOS\n"
     assert term.execute("uname -v") == term.host.uname_v + "\n"
     assert term.execute("uname -a") == (f"SunOS emy-17 5.11 {term.host.uname_v} i86pc i386 i86pc\n")
-    assert term.execute("uname -q").startswith("uname: illegal option -- q\n")
+    assert (
+        term.execute("uname -q")
+        == "uname: illegal option -- q\nusage:\tuname [-snrvmapiX]\n\tuname [-S system_name]\n"
+    )
+    assert term.exit_status == 1
+    assert "NumCPU = 96" in term.execute("uname -X")
+    assert term.execute("cat -z x").startswith("cat: illegal option -- z\n")
 
 
 def test_ps_ef_lists_vm_processes(term: Terminal) -> None:
