@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,9 @@ from support import shared_file
 
 from hvmdoc.sessions.blocks import Document, SessionBlock, load
 from hvmdoc.sessions.find import markdown_files, read_page, scan
+from hvmdoc.sessions.real import run_in_process, run_real, runs_in_process
 from hvmdoc.sessions.replay import known_scenarios, replay_document
-from hvmdoc.sessions.transcript import Mode, split
+from hvmdoc.sessions.transcript import Mode, StepKind, split
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -163,3 +165,21 @@ def test_changing_a_sampled_output_line_of_any_block_fails_the_check() -> None:
         assert _mutate(document, block, index), f"{document.path}:{block.line + 1 + index}"
         tried += 1
     assert tried > 0, "no sampled block passes as written"
+
+
+def test_plain_real_commands_print_the_same_in_process_as_in_a_subprocess() -> None:
+    commands = sorted(
+        {
+            step.command
+            for document in documents()
+            for block in document.sessions
+            for step in block.steps
+            if step.kind is StepKind.REAL and runs_in_process(step.command)
+        }
+    )
+    if not commands:
+        pytest.skip("no plain $ commands under docs/ yet")
+    with ThreadPoolExecutor(4) as pool:
+        expected = list(pool.map(lambda command: run_real(command, ROOT), commands))
+    for command, real in zip(commands, expected, strict=True):
+        assert run_in_process(command, ROOT) == real, command
