@@ -32,7 +32,7 @@ site: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
 
 site-offline: $(STAMP)
-	HVMDOC_OFFLINE=1 $(BIN)/mkdocs build --strict --site-dir site-offline
+	HVMDOC_OFFLINE=true $(BIN)/mkdocs build --strict --site-dir site-offline
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q

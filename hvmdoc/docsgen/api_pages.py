@@ -1,11 +1,12 @@
 """``docs/api/*.md``: mkdocstrings pages, one per layer of the package.
 
-Each page lists the public modules of one subpackage (``hvmdoc.model``,
-``hvmdoc.formats``, ``hvmdoc.tools``, ``hvmdoc.sessions``) as ``:::`` blocks
-that mkdocstrings' Python handler renders from the docstrings at build time.
-The module list is read from the package itself, so a new module shows up
-here as soon as ``hvmdoc docs`` runs, and ``hvmdoc docs --check`` notices one
-that is missing.
+Each page documents one subpackage (``hvmdoc.model``, ``hvmdoc.formats``,
+``hvmdoc.tools``, ``hvmdoc.sessions``) with one ``:::`` block and mkdocstrings'
+``show_submodules`` option, so the Python handler renders every module of the
+package from the docstrings at build time: a module added or removed needs no
+change here. A page exists only for a package that exists (with an
+``__init__.py``; mkdocstrings cannot load namespace packages), so the set of
+pages is what ``hvmdoc docs --check`` watches.
 """
 
 from __future__ import annotations
@@ -75,9 +76,19 @@ def pages() -> dict[str, str]:
         if not names:
             continue
         index.append(f"- [{title}]({Path(page).name}): {summary}")
-        body = [HEADER, "", f"# {title}: `{package}`", "", summary, ""]
-        for name in names:
-            body += [f"::: {name}", ""]
-        result[page] = "\n".join(body).rstrip("\n") + "\n"
+        body = [
+            HEADER,
+            "",
+            f"# {title}: `{package}`",
+            "",
+            summary,
+            "",
+            f"::: {package}",
+            "    options:",
+            "      show_submodules: true",
+            "      show_root_heading: false",
+            "      show_root_toc_entry: false",
+        ]
+        result[page] = "\n".join(body) + "\n"
     result[INDEX] = "\n".join(index) + "\n"
     return result

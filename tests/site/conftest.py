@@ -19,7 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitelib import Built, mkdocs_build
+from sitelib import Built, mkdocs_build, zensical_build
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +37,10 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The site as ``make site-offline`` builds it (``HVMDOC_OFFLINE=1``)."""
+    """The site as ``make site-offline`` builds it (``HVMDOC_OFFLINE=true``)."""
+    prebuilt = os.environ.get("HVMDOC_BUILT_SITE_OFFLINE")
+    if prebuilt:
+        return Built(site=Path(prebuilt).resolve(), log="")
     return mkdocs_build(tmp_path_factory.mktemp("site-offline") / "site", offline=True)
 
 
@@ -58,3 +61,9 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The same mkdocs.yml built by Zensical (on a copy of the inputs)."""
+    return zensical_build(tmp_path_factory.mktemp("zensical") / "project")

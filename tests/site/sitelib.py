@@ -40,7 +40,7 @@ def build_env(offline: bool) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "HVMDOC_OFFLINE"}
     env["NO_MKDOCS_2_WARNING"] = "1"
     if offline:
-        env["HVMDOC_OFFLINE"] = "1"
+        env["HVMDOC_OFFLINE"] = "true"  # a YAML boolean: mkdocs.yml reads it with !ENV
     return env
 
 
@@ -264,3 +264,39 @@ def serve(directory: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+# --- Zensical --------------------------------------------------------------------
+
+#: What a Zensical build of the site needs from the repository: the config, the
+#: pages, the files pages include with pymdownx.snippets, and the package that
+#: mkdocstrings documents (``paths: [.]``).
+ZENSICAL_INPUTS = ("mkdocs.yml", "docs", "examples", "hvmdoc")
+
+
+def zensical_build(project: Path, *, offline: bool = False) -> Built:
+    """``zensical build`` of a copy of the site in ``project`` (Zensical keeps
+    ``site_dir`` inside the project, so it cannot build into a temporary dir of
+    ours from the repository itself)."""
+    import shutil
+
+    project.mkdir(parents=True, exist_ok=True)
+    for name in ZENSICAL_INPUTS:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, project / name)
+    zensical = Path(sys.executable).with_name("zensical")
+    done = subprocess.run(
+        [str(zensical), "build", "--clean"],
+        cwd=project,
+        env=build_env(offline),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    log = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)
+    if done.returncode != 0:
+        raise AssertionError(f"zensical build failed ({done.returncode}):\n{log}")
+    return Built(site=project / "site", log=log)
