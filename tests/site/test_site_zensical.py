@@ -34,12 +34,7 @@ def test_zensical_builds_every_page(zensical_site: Built) -> None:
 
 
 @pytest.mark.parametrize("markdown", STORY, ids=[p.stem for p in STORY])
-def test_story_sessions_are_highlighted_by_our_lexer(
-    zensical_site: Built, markdown: object
-) -> None:
-    from pathlib import Path
-
-    assert isinstance(markdown, Path)
+def test_story_sessions_are_highlighted_by_our_lexer(zensical_site: Built, markdown: Path) -> None:
     fences = session_fences(markdown)
     page = html_for(markdown, zensical_site.site).read_text(encoding="utf-8")
     blocks = html_session_blocks(page)
