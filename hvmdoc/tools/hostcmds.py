@@ -1,10 +1,11 @@
 """Host commands that are neither vmadm, mdb nor dtrace: ``ps -ef``.
 
-``ps -ef`` prints illumos ``ps``'s full listing (``usr/src/cmd/ps/ps.c``,
-``prdata()`` with ``-f``): ``UID`` right-aligned in 8, ``PID`` and ``PPID`` in
-5, ``C`` in 3, ``STIME`` in 8, ``TTY`` left-aligned in 8, ``TIME`` right-aligned
-in 7, then the command (column widths as SmartOS prints them; assumption
-``tools-ps-columns``). The rows are the model's :meth:`Host.processes`.
+``ps -ef`` prints illumos ``ps``'s full listing as ``usr/src/cmd/ps/ps.c``
+``prcom()`` does with ``-f``: ``"%8.8s "`` user, ``"%*d"`` PID and ``" %*d"``
+PPID (``pidwidth`` 5, assumption ``tools-ps-pidwidth``), ``" %3d"`` C, STIME by
+``prtime()`` in 9, ``" %-8.14s"`` TTY, ``" %4ld:%.2ld"`` TIME, ``" %.*s"`` the
+arguments; the heading uses the same widths. The rows are the model's
+:meth:`~hvmdoc.model.host.Host.processes`.
 """
 
 from __future__ import annotations
@@ -50,9 +51,9 @@ def ps_command(ctx: Context) -> int:
                 f"{p.time:>7} {p.cmd}"
             )
     else:
-        lines.append(f"{'PID':>5} {'TTY':<8} {'TIME':>5} CMD")
+        lines.append(f"{'PID':>5} {'TTY':<8} {'TIME':>7} CMD")
         for p in rows:
             name = p.cmd.split()[0].rsplit("/", 1)[-1][:8]
-            lines.append(f"{p.pid:>5} {p.tty:<8} {p.time:>5} {name}")
+            lines.append(f"{p.pid:>5} {p.tty:<8} {p.time:>7} {name}")
     ctx.out("".join(line + "\n" for line in lines))
     return 0
