@@ -563,7 +563,10 @@ def _ps(ctx: Context) -> int:
 
 def _reboot(ctx: Context) -> int:
     """``reboot``: the host restarts; autoboot VMs race for the HVM lock in an
-    order drawn from the session's seed. The shell's jobs and debuggers end."""
+    order drawn by :meth:`Host.reboot` from ``random.Random(f"{seed}:{n}")``,
+    ``seed`` the session's (0 when none was given) and ``n`` counting this
+    session's reboots from 1, so a seed names a whole sequence of reboots.
+    Prints nothing (a real ``reboot`` ends the login); jobs and debuggers end."""
     terminal = ctx.terminal
     session = terminal.session
     seed = session.seed if session.seed is not None else 0
