@@ -53,10 +53,34 @@ def _parser(tool: str, fields: str | None) -> Callable[[Iterable[str], str], Ite
     return dtrace.parse
 
 
-def record_dict(record: Any) -> dict[str, Any]:
+def _known_fields(tool: str) -> set[str]:
+    import importlib
+
+    module = importlib.import_module(f"hvmdoc.formats.{tool}")
+    return {
+        field.name
+        for value in vars(module).values()
+        if isinstance(value, type) and dataclasses.is_dataclass(value)
+        for field in dataclasses.fields(value)
+    }
+
+
+def _selection(tool: str, fields: str | None) -> set[str] | None:
+    """mdb/dtrace: the record fields ``-o`` keeps (None: all)."""
+    if tool == "vmadm" or not fields:
+        return None
+    wanted = {f.strip() for f in fields.split(",")}
+    unknown = wanted - _known_fields(tool)
+    if unknown:
+        known = ", ".join(sorted(_known_fields(tool)))
+        raise BadInput(f"-o: no {tool} record has {', '.join(sorted(unknown))} (fields: {known})")
+    return wanted
+
+
+def record_dict(record: Any, only: set[str] | None = None) -> dict[str, Any]:
     """``{"record": NAME, field: value...}`` (vmadm rows also get ``"row"``)."""
     out: dict[str, Any] = {"record": type(record).__name__}
-    out.update(dataclasses.asdict(record))
+    out.update((k, v) for k, v in dataclasses.asdict(record).items() if only is None or k in only)
     as_dict = getattr(record, "as_dict", None)
     if callable(as_dict):
         out["row"] = as_dict()
@@ -69,12 +93,14 @@ def _show(name: str, value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def readable(record: Any) -> str:
+def readable(record: Any, only: set[str] | None = None) -> str:
     """One line: the record's name, then ``field=value`` pairs."""
     from hvmdoc.formats import dtrace
 
     parts = [type(record).__name__]
     for field in dataclasses.fields(record):
+        if only is not None and field.name not in only:
+            continue
         value = getattr(record, field.name)
         if field.name == "frames":
             shown = "[" + ", ".join(dtrace.render_frame(f) for f in value) + "]"
@@ -92,7 +118,8 @@ def readable(record: Any) -> str:
     "-o",
     "fields",
     metavar="FIELDS",
-    help="vmadm: the columns of headerless (-H, -p) input, default uuid,type,ram,state,alias.",
+    help="vmadm: the columns of headerless (-H, -p) input, default uuid,type,ram,state,alias; "
+    "mdb, dtrace: the record fields to print.",
 )
 @click.pass_context
 def command(ctx: click.Context, tool: str, file: str, as_json: bool, fields: str | None) -> None:
@@ -102,11 +129,17 @@ def command(ctx: click.Context, tool: str, file: str, as_json: bool, fields: str
     FILE:LINE:COL: message; the records before it are printed) or FILE is unreadable.
     """
     parse = _parser(tool, fields)
+    only = _selection(tool, fields)
     stream, source = open_text(file)
     out = sys.stdout
     try:
         for record in parse(stream, source):
-            out.write((json.dumps(record_dict(record)) if as_json else readable(record)) + "\n")
+            if only is not None and not only.intersection(
+                f.name for f in dataclasses.fields(record)
+            ):
+                continue
+            shown = json.dumps(record_dict(record, only)) if as_json else readable(record, only)
+            out.write(shown + "\n")
     except ParseError as error:
         out.flush()
         click.echo(error.message, err=True)

@@ -57,6 +57,9 @@ __all__ = [
     "Record",
     "Stack",
     "allowing_destructive",
+    "description_text",
+    "invalid_probe_specifier",
+    "no_match_reason",
     "parse",
     "parse_frame",
     "render",
@@ -166,6 +169,26 @@ Record = Description | Message | Header | Firing | Stack | Blank | Interrupt
 def allowing_destructive() -> Message:
     """The notice dtrace prints for ``-w``."""
     return Message(DESTRUCTIVE)
+
+
+def description_text(program: str) -> str:
+    """What dtrace quotes for ``-n PROGRAM``: cut at the first ``{``, ``/`` or ``;``.
+
+    dtrace.c ``compile_str()`` crops ``dc_arg`` with ``strpbrk(..., "{/;")``,
+    which is why the seed's description keeps the space before ``{``.
+    """
+    cut = min((i for i in (program.find(c) for c in "{/;") if i >= 0), default=len(program))
+    return program[:cut]
+
+
+def invalid_probe_specifier(program: str, reason: str) -> Message:
+    """``dtrace: invalid probe specifier PROGRAM: REASON`` (``compile_str()``'s ``dfatal``)."""
+    return Message(f"invalid probe specifier {program}: {reason}")
+
+
+def no_match_reason(provider: str, module: str, function: str, name: str) -> str:
+    """libdtrace's ``probe description P:M:F:N does not match any probes`` (dt_cc.c)."""
+    return f"probe description {provider}:{module}:{function}:{name} does not match any probes"
 
 
 def render_frame(frame: Frame) -> str:

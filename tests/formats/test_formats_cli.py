@@ -112,3 +112,12 @@ def test_symbolize_rejects_two_tables_and_bad_input(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert bad.stdout == b"dtrace: hi\n"
     assert bad.stderr.decode().startswith("<stdin>:2:1: ")
+
+
+def test_parse_o_selects_record_fields_for_dtrace() -> None:
+    (trace,) = outputs("dtrace")
+    result = hvmdoc("parse", "dtrace", "-o", "cpu,id", stdin="\n".join(trace.lines).encode())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().splitlines() == ["Firing cpu=48 id=8666", "Firing cpu=72 id=9030"]
+    unknown = hvmdoc("parse", "dtrace", "-o", "nope", stdin=b"")
+    assert unknown.returncode == 2 and b"no dtrace record has nope" in unknown.stderr

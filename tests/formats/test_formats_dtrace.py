@@ -107,3 +107,16 @@ def test_records_before_an_error_are_yielded() -> None:
     assert next(parsed) == dtrace.Header()
     with pytest.raises(ParseError):
         next(parsed)
+
+
+def test_helpers_for_the_emulated_dtrace() -> None:
+    program = "hvm_excl_*:entry { stack() }"
+    assert dtrace.description_text(program) == "hvm_excl_*:entry "
+    assert dtrace.description_text("fbt:::entry/pid == 1/{}") == "fbt:::entry"
+    message = dtrace.invalid_probe_specifier(
+        "x:entry { }", dtrace.no_match_reason("", "", "x", "entry")
+    )
+    assert list(dtrace.render_record(message)) == [
+        "dtrace: invalid probe specifier x:entry { }: "
+        "probe description ::x:entry does not match any probes"
+    ]
