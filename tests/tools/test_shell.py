@@ -205,3 +205,13 @@ def test_cd_changes_the_prompt(term: Terminal) -> None:
 
 def test_reboot_keeps_output_printed_before_it(term: Terminal) -> None:
     assert term.execute("echo before; reboot") == "before\n"
+
+
+def test_hvmdoc_run_shows_mdb_prompt_and_skips_blank_lines() -> None:
+    from hvmdoc.cli.run import transcript
+
+    text = transcript(["mdb -k", "", "hvm_excl_holder::print", "$q", "echo done"], prompt="# ")
+    lines = text.splitlines()
+    assert lines[0] == "# mdb -k"
+    assert lines[1].startswith("Loading modules: [ ")
+    assert lines[2:] == ["> hvm_excl_holder::print", "0", "> $q", "# echo done", "done"]
