@@ -35,7 +35,11 @@ Sources (illumos-gate, ``usr/src/cmd/mdb/common/mdb/``):
 - ``mdb_stack.c``, ``mdb_stack_frame()``: ``"%0?lr "`` (frame pointer, 16 hex
   digits), ``"%a("``, arguments ``"%lr"`` joined by ``", "``, ``")\\n"``.
 - ``mdb_lex.l`` ``yyerror()`` and ``vwarn()``: messages start with ``mdb: ``.
-- The banner is printed by ``mdb_main.c`` as modules load (``" %s"`` each).
+- ``mdb_module_load.c``, ``module_load()`` and ``mdb_module_load_all()``: the
+  banner is ``"Loading modules: ["``, ``" %s"`` per module loaded, ``" ]\n"`` --
+  and only when mdb has a terminal (``mdb.m_term``), which is why
+  ``echo CMD | mdb -k`` prints no banner (as in the seed). Long banners may
+  wrap at the terminal width; :func:`parse` joins the lines.
 """
 
 from __future__ import annotations
