@@ -50,7 +50,7 @@ def seed_transcripts() -> list[Transcript]:
         for block in _FENCE.findall(path.read_text(encoding="utf-8")):
             lines = block.split("\n")[:-1]
             tool: str | None = "mdb" if lines and lines[0].startswith("> ") else None
-            command, output = "", []
+            command, output = "", list[str]()
             for line in lines:
                 match = _PROMPT.match(line)
                 if match:

@@ -36,8 +36,9 @@ def test_print_values_and_members() -> None:
     ]
     assert lines == ['zone_name = 0xfbf3ff40 "global"', "zone_id = 0x5", "    cr_uid = 0"]
     parsed = list(mdb.parse(lines))
-    assert parsed[1] == mdb.Value("0x5", "zone_id", 0) and parsed[1].integer == 5
-    assert parsed[2].depth == 1
+    assert parsed[1] == mdb.Value("0x5", "zone_id", 0)
+    assert isinstance(parsed[1], mdb.Value) and parsed[1].integer == 5
+    assert parsed[2] == mdb.Value("0", "cr_uid", 1)
 
 
 def test_whatis_answer() -> None:

@@ -63,7 +63,7 @@ def test_overlong_values_push_columns_right() -> None:
 
 
 def test_messages() -> None:
-    records = [
+    records: list[vmadm.Record] = [
         vmadm.Completed("stop", TEST),
         vmadm.Failure("start", KVM, "VM is not 'stopped'"),
         vmadm.AlreadyRunning(TEST),
