@@ -363,7 +363,7 @@ class Host:
                 execname="qemu-system-x86_64",
                 pid=vm.pid,
             ):
-                qemu.start(self.kvm, stamp)
+                self._qemu_open(qemu, stamp)
             runtime.qemu = qemu
             vm.accelerated = qemu.accelerated
             vm.vpids = self.kvm.minors.get(qemu.minor, ()) if qemu.minor else ()
@@ -393,6 +393,22 @@ class Host:
             vm.pid = self._pid()
             vm.accelerated = None
         runtime.pids.append(vm.pid)
+
+    def _qemu_open(self, qemu: QemuProcess, stamp: str) -> None:
+        """QEMU's ``open("/dev/kvm")`` down to ``kvm_open`` (assumption ``kvm-open-path``)."""
+        k = self.kernel
+        with (
+            k.function("open", "/dev/kvm") as call,
+            k.function("openat", "/dev/kvm"),
+            k.function("copen", "/dev/kvm"),
+            k.function("vn_openat", "/dev/kvm"),
+            k.function("fop_open"),
+            k.function("spec_open"),
+            k.function("dev_open"),
+            k.function("cdev_open"),
+        ):
+            qemu.start(self.kvm, stamp)
+            call.retval = 3 if qemu.accelerated else -1
 
     def _vm_create_ioctl(self, vm: VM) -> int:
         """bhyve's ``vm_create()`` → ``ioctl(VMM_CREATE_VM)`` down the seed's hold path."""

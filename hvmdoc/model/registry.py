@@ -160,10 +160,10 @@ _ALL = (
         "kvm-open-path",
         "The stack under kvm_open",
         "QEMU's open of /dev/kvm reaches kvm_open through open → openat → copen → "
-        "vn_openat → fop_open → spec_open → dev_open → cdev_open; the model runs "
-        "QEMU's open directly under sys_syscall (the frames are not emitted).",
+        "vn_openat → fop_open → spec_open → dev_open → cdev_open (the usual illumos "
+        "open path for a character device).",
         "No source shows this stack; tools must not present it as captured.",
-        "hvmdoc/model/qemu.py",
+        "hvmdoc/model/host.py (Host._qemu_open)",
     ),
     Assumption(
         "vpid-per-vcpu",
