@@ -2,27 +2,19 @@
 
 The tools' terminal knows the commands, subcommands, VM aliases and UUIDs and mdb
 symbols (``Terminal.complete``); this adapter only tells prompt_toolkit which
-part of the line a candidate replaces: the word before the cursor.
+part of the line a candidate replaces: the word before the cursor, as the tools
+define it (:func:`hvmdoc.tools.completion.current_word`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
+from hvmdoc.tools.completion import current_word
 from hvmdoc.workshop.api import Term
-
-#: What a candidate replaces: the text after the last blank, quote, `(`, `|` or `=`.
-WORD = re.compile(r"[^\s'\"(|=]*$")
-
-
-def current_word(text: str) -> str:
-    """The word being completed at the end of ``text``."""
-    match = WORD.search(text)
-    return match.group(0) if match else ""
 
 
 class TermCompleter(Completer):

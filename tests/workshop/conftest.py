@@ -13,7 +13,8 @@ from support import ROOT
 #: Seconds to wait for any one expected piece of output: generous, because the
 #: machine may be busy; a passing run waits far less.
 TIMEOUT = 30
-PROMPT = "[root@emy-17 /root]# "
+#: The prompt as the line editor draws it (it moves the cursor over the trailing blank).
+PROMPT = "[root@emy-17 /root]#"
 
 
 @pytest.fixture
