@@ -22,7 +22,7 @@ from hvmdoc.workshop.shared import SharedHost
 HOST = SharedHost(HostSpec("emy-17", None, None, 11))
 
 #: What no real SmartOS host prints, whatever it is fed.
-NOT_A_HOST = re.compile(r"Traceback|internal error|Exception|Error:|object at 0x|hvmdoc")
+NOT_A_HOST = re.compile(r"Traceback|internal error|Exception|Error:|object at 0x|hvmdoc:")
 
 WORDS = [
     *command_names(),
