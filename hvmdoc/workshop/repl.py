@@ -192,18 +192,22 @@ def interactive(
 
 
 def scripted(term: Term, lines: Iterable[str], out: TextIO) -> int:
-    """Run lines from a pipe or file and print the transcript as ``hvmdoc run`` does."""
-    for line in _chomp(lines):
-        prompt = term.prompt
-        out.write(f"{prompt}{line}\n")
+    """Run lines from a pipe or file and print the transcript as ``hvmdoc run`` does.
+
+    Same rules as :func:`hvmdoc.cli.run.transcript`: blank lines are skipped, a
+    line ends at ``\n`` or ``\r\n``, and input after ``exit`` is not read
+    (tests/workshop/test_shell_scripted.py holds the two to the same output).
+    """
+    for raw in lines:
+        line = raw.rstrip("\n").rstrip("\r")
+        if not line.strip():
+            continue
+        out.write(f"{term.prompt}{line}\n")
         out.write(term.execute(line))
+        if term.closed:
+            break
     out.flush()
     return 0
-
-
-def _chomp(lines: Iterable[str]) -> Iterator[str]:
-    for line in lines:
-        yield line[:-1] if line.endswith("\n") else line
 
 
 def read_stdin() -> Iterator[str]:

@@ -11,7 +11,8 @@ from support import ROOT
 
 SCRIPT = """\
 uname -v
-vmadm list
+
+vmadm list\r
 vmadm start $(vm test)
 vmadm start $(vm kvm-debian8)
 vmadm list state=running
@@ -32,6 +33,7 @@ frobnicate --now
 echo 'unterminated
 # a comment
 exit
+echo never shown
 """
 
 
