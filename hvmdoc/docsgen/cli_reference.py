@@ -19,13 +19,12 @@ HELP_WIDTH = 88
 
 
 def _context(command: click.Command, name: str, parent: click.Context | None) -> click.Context:
-    return click.Context(
-        command,
-        info_name=name,
-        parent=parent,
-        terminal_width=HELP_WIDTH,
-        max_content_width=HELP_WIDTH,
-    )
+    settings = {
+        **command.context_settings,  # e.g. help_option_names, as the real CLI has them
+        "terminal_width": HELP_WIDTH,
+        "max_content_width": HELP_WIDTH,
+    }
+    return click.Context(command, info_name=name, parent=parent, **settings)
 
 
 def _description(command: click.Command) -> str:

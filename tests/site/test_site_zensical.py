@@ -59,4 +59,4 @@ def test_zensical_renders_the_api_reference(zensical_site: Built) -> None:
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert "doc-module" in text or "doc doc-object" in text, page
-        assert ":::" not in text, page
+        assert not re.search(r"<p>:::\s", text), page  # an unprocessed mkdocstrings block
