@@ -171,14 +171,21 @@ def _parse_options(ctx: Context) -> _Options | int:
     return opts
 
 
-def _spec_text(option: str, text: str) -> str:
-    """A ``-f``/``-m``/``-P``/``-i`` argument as the ``-n`` form it means."""
+def _spec_text(option: str, text: str, probes: list[ProbeInfo]) -> str:
+    """A ``-f``/``-m``/``-P``/``-i`` argument as the ``-n`` form it means
+    (``DTRACE_PROBESPEC_FUNC``/``MOD``/``PROVIDER``: fields fill from that one;
+    ``-i`` names a probe by id)."""
     if option == "n":
         return text
     desc = crop_description(text)
     rest = text[len(desc) :]
     stripped = desc.strip()
-    if option == "f":
+    if option == "i":
+        found = next((p for p in probes if stripped.isdigit() and p.id == int(stripped)), None)
+        if found is None:
+            raise DCompileError(f"probe description {stripped} does not match any probes")
+        stripped = f"{found.provider}:{found.module}:{found.function}:{found.name}"
+    elif option == "f":
         fields = stripped.split(":")
         stripped = ":".join([*fields, ""]) if len(fields) < 4 else stripped
     elif option == "m":
@@ -524,8 +531,8 @@ def dtrace_command(ctx: Context) -> int | LongRunning:
     notices: list[tuple[str, int]] = []
     has_aggregations = False
     for option, raw in opts.programs:
-        text = _spec_text(option, raw)
         try:
+            text = _spec_text(option, raw, probes)
             program = parse_program(text)
             matched = _enable(program, probes, opts.zdefs, enablings)
         except DCompileError as exc:
@@ -575,8 +582,8 @@ def _list(ctx: Context, opts: _Options, probes: list[ProbeInfo]) -> int:
     if opts.programs:
         chosen: dict[int, ProbeInfo] = {}
         for option, raw in opts.programs:
-            text = _spec_text(option, raw)
             try:
+                text = _spec_text(option, raw, probes)
                 program = parse_program(text)
             except DCompileError as exc:
                 ctx.err(f"dtrace: invalid probe specifier {raw}: {exc.message}\n")

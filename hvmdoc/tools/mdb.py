@@ -190,27 +190,25 @@ class MdbSession:
 
     # -- statements -------------------------------------------------------------
     def _statement(self, text: str) -> None:
-        stages = [self._stage(part) for part in _split_pipeline(text)]
-        addresses: list[int] | None = None
+        """Run ``stage | stage ...``: a stage's addresses feed the next one's
+        dcmd, one call per address (``mdb_frame.c`` pipelines)."""
+        stages = [self._stage(part) for part in text.split("|")]
+        piped: list[int] | None = None
         for index, stage in enumerate(stages):
-            last = index == len(stages) - 1
-            sink: list[int] | None = None if last else []
+            if stage.name == "":
+                self._expression(stage.address)  # a bare expression sets dot
+                return
+            sink: list[int] | None = None if index == len(stages) - 1 else []
+            inputs: list[int | None]
             if stage.address:
-                start = [self._expression(stage.address)]
-            else:
-                start = addresses if addresses is not None else []
-            if addresses is not None and not stage.address:
-                inputs: list[int | None] = list(addresses)
-            elif start:
-                inputs = list(start)
+                inputs = [self._expression(stage.address)]
+            elif piped is not None:
+                inputs = list(piped)
             else:
                 inputs = [None]
-            if stage.name == "":
-                # a bare expression sets dot; nothing is printed
-                return
             for address in inputs:
                 self._dcmd(stage, address, sink)
-            addresses = sink
+            piped = sink
 
     def _stage(self, text: str) -> _Stage:
         text = text.strip()
@@ -461,10 +459,6 @@ def _split_statements(line: str) -> list[str]:
         i += 1
     out.append("".join(current))
     return out
-
-
-def _split_pipeline(text: str) -> list[str]:
-    return [part for part in text.split("|")]
 
 
 # --------------------------------------------------------------------------- command

@@ -148,3 +148,14 @@ def test_kill_dash_9_reports_killed(term: Terminal) -> None:
     assert term.execute("kill -9 %1") == (
         "[1]+  Killed                  dtrace -n 'hvm_excl_hold:entry'\n"
     )
+
+
+def test_f_m_p_and_i_forms(term: Terminal) -> None:
+    listed = term.execute("dtrace -l -f hvm_excl_hold").splitlines()[1:]
+    assert [line.split()[-1] for line in listed] == ["entry", "return"]
+    assert "hvm_excl_rele" in term.execute("dtrace -l -m unix")
+    assert term.execute("dtrace -l -i 8666").splitlines()[1].split()[3] == "hvm_excl_hold"
+    assert term.execute("dtrace -l -i 1").splitlines()[1].split() == ["1", "dtrace", "BEGIN"]
+    assert "does not match any probes" in term.execute("dtrace -i 77777")
+    out = term.execute("dtrace -f hvm_excl_hold", meanwhile=[START_TEST])
+    assert out.startswith("dtrace: description 'hvm_excl_hold' matched 2 probes\n")
