@@ -19,7 +19,6 @@ it prints the UUID of the one VM with that alias, or vmadm's lookup error.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hvmdoc.tools.process import Command, Context, LongRunning, Write
@@ -626,6 +625,3 @@ def _kill(ctx: Context) -> int:
             continue
         terminal.end_job(job, signal)
     return status
-
-
-Builtin = Callable[[Context], int]

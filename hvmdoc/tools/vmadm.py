@@ -83,8 +83,6 @@ IMPLEMENTED = (
     "stop",
 )
 
-_Spec = dict[str, tuple[str, type]]  # short flag -> (long name, type), or value
-
 
 def _options(command: str) -> tuple[dict[str, type], dict[str, tuple[str, Any]]]:
     """``addCommandOptions()``: (long options with types, shorthands)."""
