@@ -5,8 +5,8 @@ A description is ``[[[provider:]module:]function:]name`` with shell-style globs
 (``*``, ``?``, ``[...]``), filled from the right as ``dtrace_xstr2desc()`` does
 in libdtrace ``dt_subr.c``/``dt_parser.c``; an empty field matches anything.
 
-Actions: ``stack()``, ``trace(EXPR)``, ``printf("FMT", EXPR, ...)`` and
-``@[KEYS] = count()`` / ``@NAME = count()``. Expressions: ``arg0``..``arg9``,
+Actions: ``stack()``, ``trace(EXPR)``, ``printf("FMT", EXPR, ...)``,
+``exit(STATUS)`` and ``@[KEYS] = count()`` / ``@NAME = count()``. Expressions: ``arg0``..``arg9``,
 ``args[N]``, ``stringof(EXPR)``, ``probeprov``, ``probemod``, ``probefunc``,
 ``probename``, ``cpu``, ``pid``, ``execname``, ``zonename``, integer and string
 literals, and ``==``/``!=``/``<``/``>``/``<=``/``>=``/``&&``/``||``/``!`` in
@@ -59,7 +59,7 @@ BUILTIN_VARIABLES = frozenset(
 )
 
 #: Subroutines and actions the emulation implements.
-FUNCTIONS = frozenset({"stack", "trace", "printf", "stringof", "count"})
+FUNCTIONS = frozenset({"stack", "trace", "printf", "stringof", "count", "exit"})
 
 
 class DCompileError(Exception):
@@ -367,13 +367,20 @@ class _Parser:
         if self.at("@"):
             return self.aggregation()
         expr = self.expression()
-        if not isinstance(expr, Call) or expr.name not in {"stack", "trace", "printf"}:
+        if not isinstance(expr, Call) or expr.name not in {"stack", "trace", "printf", "exit"}:
             # D accepts a bare expression statement as trace(); keep it simple.
             return Action("trace", (expr,))
         if expr.name == "stack":
             if expr.args:
                 raise DCompileError("stack( ) prototype mismatch: too many arguments")
             return Action("stack")
+        if expr.name == "exit":
+            if len(expr.args) != 1:
+                raise DCompileError(
+                    "exit( ) prototype mismatch: "
+                    + ("too many arguments" if expr.args else "too few arguments")
+                )
+            return Action("exit", expr.args)
         if expr.name == "trace":
             if len(expr.args) != 1:
                 raise DCompileError(

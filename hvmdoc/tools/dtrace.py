@@ -223,6 +223,9 @@ class DtraceRun:
         self._aggregated: dict[tuple[object, ...], int] = {}
         self._has_aggregations = program_aggregations
         self._running = True
+        self._exit_status: int | None = None
+        self.done = False
+        self.status = 0
         self._handle = kernel.events.subscribe(self._on_event)
 
     def redirect(self, write: Write) -> None:
@@ -279,6 +282,10 @@ class DtraceRun:
         if not self._quiet:
             out.append("\n")
         self._write("".join(out))
+        if self._exit_status is not None and self._running:
+            # exit(): dtrace stops as if interrupted, with that status
+            # (dtrace.c chewrec(): DTRACEACT_EXIT sets g_status and done).
+            self._finish(self._exit_status)
 
     def _act(self, action: Action, env: _Env) -> str:
         if action.kind == "stack":
@@ -286,6 +293,10 @@ class DtraceRun:
             return "\n" + "".join(line + "\n" for line in lines)
         if action.kind == "trace":
             return _trace(_eval(action.args[0], env), self._quiet)
+        if action.kind == "exit":
+            if self._exit_status is None:
+                self._exit_status = _as_int(_eval(action.args[0], env)) & 0xFF
+            return ""
         if action.kind == "printf":
             fmt_arg = action.args[0]
             assert isinstance(fmt_arg, StringLit)
@@ -299,13 +310,22 @@ class DtraceRun:
     # -- stopping -----------------------------------------------------------------
     def stop(self, signal: str) -> int:
         """Stop tracing: fire ``END``, print dtrace's closing newline and the
-        aggregations (sorted by value, as ``dtrace_aggregate_print()``)."""
-        if not self._running:
-            return 0
+        aggregations (sorted by value, as ``dtrace_aggregate_print()``).
+        SIGKILL and SIGHUP end it without a word."""
+        if self.done:
+            return self.status
+        if signal in {"KILL", "HUP"}:
+            self._running = False
+            self._kernel.events.unsubscribe(self._handle)
+            self.done = True
+            self.status = 137 if signal == "KILL" else 129
+            return self.status
+        self._finish(0)
+        return self.status
+
+    def _finish(self, status: int) -> None:
         self._running = False
         self._kernel.events.unsubscribe(self._handle)
-        if signal in {"KILL", "HUP"}:
-            return 137 if signal == "KILL" else 129
         self._fire_dtrace_probe(END_ID, "END")
         out = ["\n"]
         if self._has_aggregations and self._aggregated:
@@ -319,7 +339,8 @@ class DtraceRun:
                 else:
                     out.append("\n" + fmt.render_count(count) + "\n")
         self._write("".join(out))
-        return 0
+        self.done = True
+        self.status = status
 
 
 def _frames(stack: tuple[ModelFrame, ...]) -> tuple[fmt.Frame, ...]:
@@ -550,6 +571,8 @@ def dtrace_command(ctx: Context) -> int | LongRunning:
             ctx.err("\n".join(fmt.render_record(fmt.Description(cropped, matched))) + "\n")
     run = DtraceRun(kernel, enablings, has_aggregations, opts.quiet, ctx.terminal.write)
     run.begin()
+    if run.done:  # exit() in BEGIN
+        return run.status
     return run
 
 

@@ -24,7 +24,13 @@ __all__ = ["Command", "Context", "LongRunning", "Write"]
 
 
 class LongRunning(Protocol):
-    """A command still running after it returned (``dtrace`` tracing)."""
+    """A command still running after it returned (``dtrace`` tracing).
+
+    ``done`` turns true when it ends by itself (D's ``exit()``), with ``status``.
+    """
+
+    done: bool
+    status: int
 
     def stop(self, signal: str) -> int:
         """Deliver ``signal`` ("INT" for Ctrl-C, "TERM" for ``kill``): the command

@@ -71,8 +71,13 @@ class ForegroundJob:
         self.running = True
 
     def read(self) -> str:
-        """What the terminal printed since the last read (probe firings)."""
-        return self._terminal.drain()
+        """What the terminal printed since the last read (probe firings); once
+        the command ended by itself (``exit()``), :attr:`running` is False."""
+        text = self._terminal.drain()
+        if self.running and self._run.done:
+            self.running = False
+            self._terminal.foreground_done(self, self._run.status)
+        return text
 
     def interrupt(self) -> str:
         """Stop the command as Ctrl-C does; return the rest of its output.
@@ -154,7 +159,9 @@ class Terminal:
 
     def pending(self) -> str:
         """Output background jobs printed since the last command (e.g. probes
-        fired by a command typed in another terminal)."""
+        fired by a command typed in another terminal), with bash's notice for a
+        job that ended."""
+        self.reap_jobs()
         return self.drain()
 
     # -- running lines ----------------------------------------------------------
@@ -206,6 +213,7 @@ class Terminal:
         outcome = run_line(self, line)
         if isinstance(outcome, int):
             self.exit_status = outcome
+            self.reap_jobs()
             return self.drain()
         job = ForegroundJob(self, outcome, line)
         self._foreground = job
@@ -264,6 +272,16 @@ class Terminal:
         current = self._jobs[-1] is job
         self.write(job.line(current) + "\n")
         self._jobs.remove(job)
+
+    def reap_jobs(self) -> None:
+        """Report background jobs that ended by themselves, as bash does before
+        its next prompt (``[1]+  Done                    CMD``)."""
+        for job in list(self._jobs):
+            if job.state == "Running" and job.run.done:
+                status = job.run.status
+                job.state = "Done" if status == 0 else f"Exit {status}"
+                self.write(job.line(self._jobs[-1] is job) + "\n")
+                self._jobs.remove(job)
 
     def forget_jobs(self) -> None:
         """Remove jobs that ended (after ``jobs`` showed them)."""

@@ -21,3 +21,9 @@ def session() -> HostSession:
 def term(session: HostSession) -> Terminal:
     """A terminal on :func:`session`'s host."""
     return session.terminal()
+
+
+@pytest.fixture
+def session_term(session: HostSession) -> tuple[Terminal, Terminal]:
+    """Two terminals on one host."""
+    return session.terminal(), session.terminal()

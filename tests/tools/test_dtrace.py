@@ -159,3 +159,31 @@ def test_f_m_p_and_i_forms(term: Terminal) -> None:
     assert "does not match any probes" in term.execute("dtrace -i 77777")
     out = term.execute("dtrace -f hvm_excl_hold", meanwhile=[START_TEST])
     assert out.startswith("dtrace: description 'hvm_excl_hold' matched 2 probes\n")
+
+
+def test_exit_in_begin_ends_at_once(term: Terminal) -> None:
+    out = term.start("dtrace -q -n 'BEGIN { printf(\"hi\\n\"); exit(3); }'")
+    assert out == "hi\n\n"
+    assert term.exit_status == 3
+
+
+def test_exit_on_a_firing_ends_the_foreground_job(session_term: tuple[Terminal, Terminal]) -> None:
+    term, other = session_term
+    job = term.start("dtrace -n 'hvm_excl_hold:entry { stack(); exit(0); }'")
+    assert isinstance(job, ForegroundJob)
+    other.execute(START_TEST)
+    text = job.read()
+    assert "hvm_excl_hold:entry" in text and text.endswith("\n\n\n")
+    assert not job.running and term.foreground is None
+    assert job.interrupt() == ""
+
+
+def test_background_job_that_exits_is_reported_done(term: Terminal) -> None:
+    term.execute("dtrace -q -n 'hvm_excl_hold:entry { printf(\"held\\n\"); exit(0); }' &")
+    out = term.execute(START_TEST)
+    assert out == (
+        f"held\n\nSuccessfully started VM {TEST_UUID}\n"
+        "[1]+  Done                    "
+        "dtrace -q -n 'hvm_excl_hold:entry { printf(\"held\\n\"); exit(0); }'\n"
+    )
+    assert term.jobs == []
