@@ -1,0 +1,84 @@
+"""vmm and kvm driver details: latches, their resets, ENXIO, instance counts."""
+
+from __future__ import annotations
+
+from hvmdoc.model.errno import ENXIO
+from hvmdoc.model.scenarios import load_scenario
+
+TEST = "79062669-e229-e55d-960d-9b18d0fed8d0"
+KVM = "57409636-927a-cc7a-d744-e0f92b73f4e4"
+
+
+def test_kvm_does_not_latch_when_the_lock_is_simply_busy() -> None:
+    host = load_scenario("emy-17")
+    host.start(TEST)
+    assert host.start(KVM).accelerated is False
+    assert host.kvm.init_failed is False
+    host.stop(KVM)
+    host.stop(TEST)
+    assert host.start(KVM).accelerated is True, "the next open may succeed"
+
+
+def test_kvm_latches_when_vmx_init_fails_and_attach_clears_it() -> None:
+    host = load_scenario("amd-host")
+    events: list[str] = []
+    host.kernel.events.subscribe(
+        lambda e: events.append(e.probe.function) if e.probe.name == "entry" else None
+    )
+    vm = host.start("amd-kvm")
+    assert vm.accelerated is False and host.kvm.init_failed is True
+    assert host.holder is None, "the lock was taken and given back"
+    assert events.count("hvm_excl_hold") == 1 and events.count("hvm_excl_rele") == 1
+    host.stop("amd-kvm")
+    host.start("amd-kvm")
+    assert events.count("hvm_excl_hold") == 1, "latched: no second attempt"
+    host.stop("amd-kvm")
+    host.kvm.kvm_attach()
+    assert host.kvm.init_failed is False
+
+
+def test_vmm_load_failure_latch_and_reset_on_attach() -> None:
+    host = load_scenario("amd-host")
+    vm = host.start("amd-bhyve")
+    assert vm.state == "stopped" and vm.boot_error == "vm_create: No such device or address"
+    assert host.vmm.load_failure is True and host.holder is None
+    host.vmm.vmm_attach()
+    assert host.vmm.load_failure is False
+
+
+def test_vm_create_returns_enxio_to_bhyve() -> None:
+    host = load_scenario("emy-17")
+    host.start(KVM)
+    returns: list[object] = []
+    host.kernel.events.subscribe(
+        lambda e: (
+            returns.append(e.retval)
+            if e.probe.function == "vmmdev_do_vm_create" and e.probe.name == "return"
+            else None
+        )
+    )
+    host.start(TEST)
+    assert returns == [ENXIO]
+    assert host.vmm.inst_count == 0
+
+
+def test_kvm_open_count_per_vm() -> None:
+    host = load_scenario("race-lab")
+    for alias in ("kvm-0", "kvm-1"):
+        host.start(alias)
+    assert host.kvm.usage_count == 2 and host.holder is not None
+    assert host.holder.text == "SmartOS KVM"
+    host.stop("kvm-0")
+    assert host.holder is not None, "released only at the last close"
+    host.stop("kvm-1")
+    assert host.holder is None and host.kvm.usage_count == 0
+
+
+def test_vmm_zsd_destroy_runs_for_every_zone() -> None:
+    host = load_scenario("mixed")
+    names: list[str] = []
+    host.kernel.events.subscribe(
+        lambda e: names.append(e.probe.function) if e.probe.name == "entry" else None
+    )
+    host.stop("web")
+    assert "vmm_zsd_destroy" in names and "vmm_do_vm_destroy" not in names

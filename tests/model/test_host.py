@@ -1,0 +1,219 @@
+"""vmadm semantics, bad input, files, processes and reboot on the Host model."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from hvmdoc.errors import HvmdocError
+from hvmdoc.model.errors import (
+    AlreadyRunning,
+    InvalidPayload,
+    InvalidUUID,
+    NotRunning,
+    UnknownBrand,
+    UnknownCPU,
+    UnknownPlatform,
+    UnknownScenario,
+    UnknownVM,
+    VMStateError,
+)
+from hvmdoc.model.host import success_message
+from hvmdoc.model.scenarios import SCENARIOS, load_scenario, scenario_names, vm_helper
+
+TEST = "79062669-e229-e55d-960d-9b18d0fed8d0"
+KVM = "57409636-927a-cc7a-d744-e0f92b73f4e4"
+MISSING = "00000000-1111-4222-8333-444444444444"
+
+
+def test_emy17_is_the_seed_host() -> None:
+    host = load_scenario("emy-17")
+    assert host.hostname == "emy-17" and host.prompt == "[root@emy-17 /root]# "
+    assert [(v.uuid, v.alias, v.brand, v.ram, v.type, v.state) for v in host.vms] == [
+        (TEST, "test", "bhyve", 2048, "BHYV", "stopped"),
+        (KVM, "kvm-debian8", "kvm", 1024, "KVM", "stopped"),
+    ]
+    assert host.uname_v == "joyent_20180315T000000Z" and not host.fixed
+    assert vm_helper(host)("kvm-debian8") == KVM and vm_helper(host)("nope") is None
+
+
+def test_success_messages_are_vmadms() -> None:
+    assert success_message("start", TEST) == f"Successfully started VM {TEST}"
+    assert success_message("stop", TEST) == f"Successfully completed stop for VM {TEST}"
+
+
+def test_start_running_vm_is_vmadms_noop_error() -> None:
+    host = load_scenario("emy-17")
+    host.start(TEST)
+    with pytest.raises(AlreadyRunning) as info:
+        host.start(TEST)
+    assert info.value.message == f"VM {TEST} is already 'running'"
+    assert info.value.code == "EALREADYRUNNING" and info.value.vmadm_exit_status == 0
+
+
+def test_stop_stopped_vm_is_vmadms_noop_error() -> None:
+    host = load_scenario("emy-17")
+    with pytest.raises(NotRunning) as info:
+        host.stop(KVM)
+    assert info.value.message == f"VM {KVM} is already not 'running' (currently: stopped)"
+    assert info.value.vmadm_exit_status == 0
+
+
+def test_unknown_vm_per_command() -> None:
+    host = load_scenario("emy-17")
+    with pytest.raises(UnknownVM) as start:
+        host.start(MISSING)
+    assert start.value.message == f"Unable to start VM {MISSING}: VM {MISSING} not found in zoneadm"
+    with pytest.raises(UnknownVM) as stop:
+        host.stop(MISSING)
+    assert stop.value.message == f"VM {MISSING} not found in zoneadm"
+    with pytest.raises(UnknownVM) as delete:
+        host.delete(MISSING)
+    assert delete.value.message.startswith(f"Failed to delete VM {MISSING}: ")
+
+
+def test_not_a_uuid_is_vmadms_usage_error() -> None:
+    host = load_scenario("emy-17")
+    with pytest.raises(InvalidUUID) as info:
+        host.start("not-a-vm")
+    assert info.value.message == "Invalid or missing UUID for start"
+    assert info.value.vmadm_exit_status == 2
+
+
+@pytest.mark.parametrize("brand", ["xen", "BHYVE", "", 7, None])
+def test_unknown_brand(brand: object) -> None:
+    host = load_scenario("emy-17")
+    with pytest.raises(UnknownBrand) as info:
+        host.create({"brand": brand, "ram": 256})
+    assert info.value.message.startswith("Invalid brand while validating payload: ")
+    if isinstance(brand, str):
+        assert info.value.message.endswith(f'"{brand}"')
+    assert len(host.vms) == 2
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"brand": "kvm", "ram": -1},
+        {"brand": "kvm", "ram": "lots"},
+        {"brand": "kvm", "ram": True},
+        {"brand": "kvm", "uuid": "nope"},
+        {"brand": "kvm", "uuid": TEST},
+        {"brand": "kvm", "alias": 3},
+        {"brand": "kvm", "autoboot": "yes"},
+        {"brand": "kvm", "vcpus": 0},
+    ],
+)
+def test_bad_payloads(payload: dict[str, object]) -> None:
+    host = load_scenario("emy-17")
+    with pytest.raises(InvalidPayload):
+        host.create(payload)
+    assert len(host.vms) == 2
+
+
+def test_bad_scenario_platform_cpu() -> None:
+    with pytest.raises(UnknownScenario):
+        load_scenario("emy-18")
+    with pytest.raises(UnknownPlatform):
+        load_scenario("emy-17", platform="tomorrow")
+    with pytest.raises(UnknownCPU):
+        load_scenario("emy-17", cpu="arm")
+
+
+def test_model_errors_are_cli_errors() -> None:
+    for cls in (UnknownVM, UnknownBrand, UnknownScenario, AlreadyRunning):
+        assert issubclass(cls, HvmdocError)
+
+
+def test_create_delete_and_autoboot() -> None:
+    host = load_scenario("emy-17")
+    vm = host.create({"alias": "new", "brand": "joyent", "ram": 128})
+    assert vm.state == "running" and vm.autoboot and vm.accelerated is None
+    again = load_scenario("emy-17").create({"alias": "new", "brand": "joyent", "ram": 128})
+    assert again.uuid == vm.uuid, "generated uuids are deterministic per seed"
+    host.stop(vm.uuid)
+    assert not vm.autoboot, "vmadm stop clears autoboot"
+    host.start(vm.uuid)
+    assert vm.autoboot, "vmadm start sets autoboot"
+    host.delete(vm.uuid)
+    with pytest.raises(UnknownVM):
+        host.find_vm(vm.uuid)
+
+
+def test_delete_running_kvm_releases_the_lock_and_its_log() -> None:
+    host = load_scenario("emy-17")
+    host.start(KVM)
+    assert f"/zones/{KVM}/root/tmp/vm.log" in host.files()
+    host.delete(KVM)
+    assert host.holder is None
+    assert host.files() == []
+    with pytest.raises(FileNotFoundError):
+        host.read_file(f"/zones/{KVM}/root/tmp/vm.log")
+
+
+def test_accelerated_kvm_log_has_no_fallback_lines() -> None:
+    host = load_scenario("emy-17")
+    host.start(KVM)
+    log = host.read_file(f"/zones/{KVM}/root/tmp/vm.log")
+    assert "=== OUTPUT (" in log and "open /dev/kvm" not in log
+
+
+def test_processes_follow_running_vms() -> None:
+    host = load_scenario("emy-17")
+    assert not [p for p in host.processes() if "zoneadmd" in p.cmd]
+    host.start(TEST)
+    host.start(KVM)
+    cmds = [p.cmd for p in host.processes()]
+    assert any(c.startswith("/smartdc/bin/qemu-system-x86_64") and KVM in c for c in cmds)
+    assert any(c.startswith("bhyve") and TEST in c for c in cmds)
+    assert sum(c.startswith("zoneadmd -z") for c in cmds) == 2
+    pids = [p.pid for p in host.processes()]
+    assert len(pids) == len(set(pids))
+    host.stop(KVM)
+    assert not any("qemu" in p.cmd for p in host.processes())
+
+
+def test_reboot_explicit_order_and_seeded_determinism() -> None:
+    host = load_scenario("emy-17")
+    for vm in host.vms:
+        vm.autoboot = True
+    report = host.reboot(order=["kvm-debian8", "test"])
+    assert report.holder == "SmartOS KVM" and report.failed == 1 and report.unaccelerated == 0
+    report = host.reboot(order=[TEST, KVM])
+    assert report.holder == "bhyve" and report.unaccelerated == 1
+    a = [load_scenario("race-lab", seed=5).reboot().order for _ in range(2)]
+    assert a[0] == a[1]
+    different = {load_scenario("race-lab", seed=s).reboot().holder for s in range(30)}
+    assert different == {"bhyve", "SmartOS KVM"}
+
+
+def test_reboot_gives_a_fresh_kernel_and_only_autoboot_vms_start() -> None:
+    host = load_scenario("emy-17")
+    host.start(TEST)
+    old_kernel = host.kernel
+    host.find_vm(TEST).autoboot = False
+    report = host.reboot(rng=random.Random(1))
+    assert host.kernel is not old_kernel
+    assert report.order == () and host.running() == [] and host.holder is None
+
+
+def test_reboot_order_must_name_each_autoboot_vm() -> None:
+    host = load_scenario("race-lab")
+    with pytest.raises(VMStateError):
+        host.reboot(order=["bhyve-0"])
+
+
+def test_every_scenario_builds_on_every_platform_and_cpu() -> None:
+    assert scenario_names() == sorted(SCENARIOS)
+    for name in SCENARIOS:
+        for platform in ("pre-fix", "post-fix", "hma-v2"):
+            for cpu in ("intel", "amd"):
+                host = load_scenario(name, platform=platform, cpu=cpu)
+                assert host.vms and host.platform.label == platform
+
+
+def test_mixed_scenario_runs_a_joyent_zone() -> None:
+    host = load_scenario("mixed")
+    assert [vm.alias for vm in host.running()] == ["web"]
+    assert host.holder is None

@@ -1,0 +1,145 @@
+"""The kernel's public surface for mdb and dtrace: symbols, whatis, probes, zones."""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+
+from hvmdoc.model.kernel import Kernel, KString
+from hvmdoc.model.layout import FUNCTIONS
+from hvmdoc.model.scenarios import load_scenario
+
+
+def test_seed_strings_and_global_zone_name() -> None:
+    k = Kernel(fixed=False)
+    assert k.string_at(0xFFFFFFFFF8224185) == KString(0xFFFFFFFFF8224185, "SmartOS KVM")
+    assert k.string_at(0xFFFFFFFFF82CADED) == KString(0xFFFFFFFFF82CADED, "bhyve")
+    (zone0,) = k.zones()
+    assert (zone0.zone_id, zone0.zone_name.text, zone0.zone_name.address) == (
+        0,
+        "global",
+        0xFFFFFFFFFBF3FF40,
+    )
+
+
+def test_seed_probe_ids_and_only_two_hvm_excl_entry_probes() -> None:
+    for fixed in (False, True):
+        k = Kernel(fixed=fixed)
+        matched = [
+            p for p in k.probes() if fnmatch.fnmatch(f"{p.function}:{p.name}", "hvm_excl_*:entry")
+        ]
+        assert [(p.id, p.function) for p in matched] == [
+            (8666, "hvm_excl_hold"),
+            (9030, "hvm_excl_rele"),
+        ]
+        assert {p.module for p in matched} == {"unix"}
+
+
+def test_probe_ids_unique_stable_and_sorted() -> None:
+    a, b = Kernel(fixed=False).probes(), Kernel(fixed=False).probes()
+    assert a == b
+    ids = [p.id for p in a]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    for p in a:
+        other = "return" if p.name == "entry" else "entry"
+        partner = Kernel(fixed=False).probe(p.function, other)
+        assert partner is not None and abs(partner.id - p.id) == 1
+
+
+def test_whatis_and_lookup_round_trip_for_every_symbol() -> None:
+    k = Kernel(fixed=True, hma_version=2)
+    for symbol in k.symbols():
+        assert k.lookup_symbol(symbol.name) == symbol
+        assert k.lookup_symbol(f"{symbol.module}`{symbol.name}") == symbol
+        assert k.whatis(symbol.address) == symbol
+        assert k.whatis(symbol.address + symbol.size - 1) == symbol
+        module = k.modules[symbol.module]
+        assert module.contains(symbol.address)
+    assert k.lookup_symbol("genunix`hvm_excl_hold") is None
+    assert k.lookup_symbol("no_such_symbol") is None
+
+
+def test_whatis_of_seed_frame_addresses() -> None:
+    k = Kernel(fixed=False)
+    for address, name, offset in (
+        (0xFFFFFFFFF82AEC97, "vmmdev_mod_incr", 0x37),
+        (0xFFFFFFFFF82AEE23, "vmmdev_do_vm_create", 0x73),
+        (0xFFFFFFFFF82AFBD3, "vmm_ioctl", 0x193),
+        (0xFFFFFFFFF82AED11, "vmmdev_mod_decr", 0x31),
+        (0xFFFFFFFFF82AF6B6, "vmm_do_vm_destroy_locked", 0xE6),
+        (0xFFFFFFFFF82AF70D, "vmm_do_vm_destroy", 0x3D),
+        (0xFFFFFFFFF82C9F9A, "vmm_zsd_destroy", 0x3A),
+    ):
+        symbol = k.whatis(address)
+        assert symbol is not None and symbol.name == name
+        assert address - symbol.address == offset
+    assert k.whatis(0x10) is None
+
+
+def test_symbols_do_not_overlap() -> None:
+    symbols = Kernel(fixed=True, hma_version=2).symbols()
+    distinct = sorted({(s.address, s.size) for s in symbols})
+    for (a, size), (b, _) in itertools.pairwise(distinct):
+        assert a + size <= b
+
+
+def test_platform_decides_symbols() -> None:
+    pre, post, v2 = Kernel(fixed=False), Kernel(fixed=True), Kernel(fixed=True, hma_version=2)
+    assert pre.lookup_symbol("kvm_excl_ident") and not pre.lookup_symbol("hma_register")
+    assert post.lookup_symbol("hma_register") and not post.lookup_symbol("kvm_excl_ident")
+    assert not post.lookup_symbol("hma_register_exclusive")
+    assert v2.lookup_symbol("hma_register_exclusive")
+    assert len({name for name, *_ in FUNCTIONS}) == len(FUNCTIONS)
+
+
+def test_zones_walk_and_variables() -> None:
+    host = load_scenario("emy-17")
+    host.start("test")
+    kernel = host.kernel
+    zones = kernel.zones()
+    assert [z.zone_name.text for z in zones] == ["global", "79062669-e229-e55d-960d-9b18d0fed8d0"]
+    vm = host.find_vm("test")
+    assert vm.zone_id == zones[1].zone_id
+    assert kernel.zone_by_address(zones[1].address) is zones[1]
+    assert kernel.string_at(zones[1].zone_name.address) == zones[1].zone_name
+    assert kernel.read_variable("vmmdev_inst_count") == 1
+    assert kernel.read_variable("vmmdev_hvm_name") == KString(0xFFFFFFFFF82CADED, "bhyve")
+    assert "hvm_excl_holder" in kernel.variables()
+    host.stop("test")
+    assert [z.zone_id for z in kernel.zones()] == [0]
+    host.start("test")
+    assert host.find_vm("test").zone_id == zones[1].zone_id + 1, "zone ids are not reused"
+
+
+def test_events_stop_after_unsubscribe() -> None:
+    host = load_scenario("emy-17")
+    seen: list[object] = []
+    handle = host.kernel.events.subscribe(seen.append)
+    host.start("test")
+    count = len(seen)
+    assert count > 0
+    host.kernel.events.unsubscribe(handle)
+    host.stop("test")
+    assert len(seen) == count
+
+
+def test_entry_and_return_events_nest_properly() -> None:
+    host = load_scenario("emy-17", platform="post-fix")
+    stack: list[str] = []
+    depth_ok: list[bool] = []
+
+    def check(event: object) -> None:
+        from hvmdoc.model.events import ProbeEvent
+
+        assert isinstance(event, ProbeEvent)
+        if event.probe.name == "entry":
+            stack.append(event.probe.function)
+        else:
+            depth_ok.append(bool(stack) and stack.pop() == event.probe.function)
+
+    host.kernel.events.subscribe(check)
+    host.start("test")
+    host.start("kvm-debian8")
+    host.stop("kvm-debian8")
+    host.stop("test")
+    assert stack == [] and depth_ok and all(depth_ok)

@@ -1,0 +1,42 @@
+"""Platform stamps and aliases."""
+
+from __future__ import annotations
+
+import pytest
+
+from hvmdoc.model.errors import UnknownCPU, UnknownPlatform
+from hvmdoc.model.platform import FIX_STAMP, HMA2_STAMP, parse_cpu, parse_platform
+
+
+@pytest.mark.parametrize(
+    ("text", "stamp", "fixed", "hma"),
+    [
+        (None, "20180315T000000Z", False, 0),
+        ("pre-fix", "20180315T000000Z", False, 0),
+        ("post-fix", FIX_STAMP, True, 1),
+        ("hma-v2", HMA2_STAMP, True, 2),
+        ("20180816T235959Z", "20180816T235959Z", False, 0),
+        ("20180830T000000Z", "20180830T000000Z", True, 1),
+        ("joyent_20190327T235959Z", "20190327T235959Z", True, 1),
+        ("20200101T000000Z", "20200101T000000Z", True, 2),
+        ("20171026T000000Z", "20171026T000000Z", False, 0),
+    ],
+)
+def test_parse_platform(text: str | None, stamp: str, fixed: bool, hma: int) -> None:
+    p = parse_platform(text)
+    assert (p.stamp, p.fixed, p.hma_version) == (stamp, fixed, hma)
+    assert p.uname_v == f"joyent_{stamp}"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "latest", "2018-03-15", "20181345T000000Z", "20171012T000000Z", "20180315T000000"]
+)
+def test_bad_platforms(text: str) -> None:
+    with pytest.raises(UnknownPlatform):
+        parse_platform(text)
+
+
+def test_cpu() -> None:
+    assert parse_cpu(None) == "intel" and parse_cpu("AMD") == "amd"
+    with pytest.raises(UnknownCPU):
+        parse_cpu("sparc")
