@@ -321,11 +321,16 @@ class MdbSession:
             raise _MdbError(f"no symbol information for address {address:x}")
         if symbol.kind != "data":
             raise _MdbError(f"no type information for {symbol.name}")
+        if symbol.ctype == "zone_t":
+            zone = kernel.zone_by_address(address)
+            if zone is not None:
+                self._print_zone(zone, [])
+                return
         try:
             value = kernel.read_variable(symbol.name)
         except KeyError:
             raise _MdbError(f"no type information for {symbol.name}") from None
-        self._emit(fmt.Value(_value_text(value)))
+        self._emit(*_typed_value(symbol.name, symbol.ctype, value))
 
     def _print_zone(self, zone: Zone, members: list[str]) -> None:
         wanted = members or list(_ZONE_MEMBERS)
@@ -407,6 +412,21 @@ class MdbSession:
 
 class _QuitError(Exception):
     pass
+
+
+def _typed_value(name: str, ctype: str, value: object) -> list[fmt.Record]:
+    """A variable as ``::print`` shows it for its C type (``mdb_print.c``):
+    pointers and integers in hex, ``char *`` with its string, enum constants by
+    name (``boolean_t``: ``B_FALSE``/``B_TRUE``), ``kmutex_t`` as its one-member
+    struct ``{ _opaque = [ ADDR ] }``."""
+    if ctype == "boolean_t" and isinstance(value, int | bool) and int(value) in {0, 1}:
+        return [fmt.Value("B_TRUE" if value else "B_FALSE")]
+    if ctype == "kmutex_t":
+        owner = _value_text(value) if isinstance(value, int | bool) or value is None else "0"
+        return [fmt.Value("{"), fmt.member("_opaque", f"[ {owner} ]", 1), fmt.Value("}")]
+    if isinstance(value, tuple | list | dict):
+        raise _MdbError(f"::print of {ctype or name} is not emulated by hvmdoc")
+    return [fmt.Value(_value_text(value))]
 
 
 def _value_text(value: object) -> str:
