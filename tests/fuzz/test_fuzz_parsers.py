@@ -2,12 +2,20 @@
 
 For input a parser accepts, rendering its records and parsing them again must
 give the same records (the renderers print what the parsers read).
+
+Each hypothesis example feeds a parser one input drawn by the strategies below
+(random lines, or a real sample mutated) and then ``BATCH`` more made by the
+same kinds of mutation from a seed hypothesis draws, with :mod:`random`:
+hypothesis's own generation costs ~10 ms an example, so the batch is what
+makes ``HVMDOC_FUZZ_EXAMPLES`` (inputs per parser; 100 000 in ``make fuzz``)
+affordable. Hypothesis still shrinks a failing seed and reports it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+import random
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -21,9 +29,10 @@ from hvmdoc.formats.symbolize import Symbol, SymbolTable, symbolize
 
 from .counts import count
 
-EXAMPLES = int(os.environ.get("HVMDOC_FUZZ_EXAMPLES", "150"))
+INPUTS = int(os.environ.get("HVMDOC_FUZZ_EXAMPLES", "600"))
+BATCH = 19  # seeded inputs per hypothesis example, after the drawn one
 FUZZ = settings(
-    max_examples=EXAMPLES,
+    max_examples=max(1, -(-INPUTS // (BATCH + 1))),
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
@@ -94,6 +103,51 @@ def inputs(tool: str) -> st.SearchStrategy[list[str]]:
     return st.one_of(mutated(tool), st.lists(RANDOM_LINE, max_size=12))
 
 
+_CHARS = [*" \t0123456789abcdefxX`+:;()[]{}<>-_.'\"=|*/\\,@#^CPUIDFUNCTIONAME$", *_SPECIAL]
+
+
+def _random_line(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return "".join(rng.choice(_CHARS) for _ in range(rng.randrange(30)))
+    return "".join(chr(rng.randrange(0x110000)) for _ in range(rng.randrange(20)))
+
+
+def seeded(tool: str, seed: int, count: int = BATCH) -> Iterator[list[str]]:
+    """``count`` inputs like :func:`mutated` / random lines, from ``seed``."""
+    rng = random.Random(seed)
+    samples = _samples()[tool]
+    for _ in range(count):
+        if rng.random() < 0.2:
+            yield [_random_line(rng) for _ in range(rng.randrange(12))]
+            continue
+        lines = list(rng.choice(samples))
+        for _ in range(rng.randint(1, 6)):
+            if not lines:
+                lines.append(_random_line(rng))
+                continue
+            at = rng.randrange(len(lines))
+            kind = rng.choice(["char", "char", "char", "drop", "dup", "swap", "insert"])
+            line = lines[at]
+            if kind == "char":
+                pos = rng.randint(0, len(line))
+                cut = rng.randint(0, 2)
+                new = rng.choice(_CHARS) if rng.random() < 0.9 else ""
+                lines[at] = line[:pos] + new + line[pos + cut :]
+            elif kind == "drop":
+                del lines[at]
+            elif kind == "dup":
+                lines.insert(at, line)
+            elif kind == "swap":
+                other = rng.randrange(len(lines))
+                lines[at], lines[other] = lines[other], lines[at]
+            else:
+                lines.insert(at, _random_line(rng))
+        yield lines
+
+
+SEED = st.integers(min_value=0, max_value=2**32 - 1)
+
+
 def _check(name: str, parse: Callable[[Iterable[str]], Iterable[Any]], lines: list[str]) -> None:
     try:
         records = list(parse(lines))
@@ -113,26 +167,37 @@ def _render(name: str, records: list[Any]) -> list[str]:
 
 
 @FUZZ
-@given(inputs("mdb"))
-def test_mdb_parser_raises_only_parse_errors(lines: list[str]) -> None:
-    _check("mdb", lambda ls: mdb.parse(ls, "fuzz"), lines)
+@given(inputs("mdb"), SEED)
+def test_mdb_parser_raises_only_parse_errors(lines: list[str], seed: int) -> None:
+    for case in [lines, *seeded("mdb", seed)]:
+        _check("mdb", lambda ls: mdb.parse(ls, "fuzz"), case)
 
 
 @FUZZ
-@given(inputs("dtrace"))
-def test_dtrace_parser_raises_only_parse_errors(lines: list[str]) -> None:
-    _check("dtrace", lambda ls: dtrace.parse(ls, "fuzz"), lines)
+@given(inputs("dtrace"), SEED)
+def test_dtrace_parser_raises_only_parse_errors(lines: list[str], seed: int) -> None:
+    for case in [lines, *seeded("dtrace", seed)]:
+        _check("dtrace", lambda ls: dtrace.parse(ls, "fuzz"), case)
 
 
 @FUZZ
-@given(inputs("vmadm"))
-def test_vmadm_parser_raises_only_parse_errors(lines: list[str]) -> None:
-    _check("vmadm", lambda ls: vmadm.parse(ls, "fuzz"), lines)
+@given(inputs("vmadm"), SEED)
+def test_vmadm_parser_raises_only_parse_errors(lines: list[str], seed: int) -> None:
+    for case in [lines, *seeded("vmadm", seed)]:
+        _check("vmadm", lambda ls: vmadm.parse(ls, "fuzz"), case)
+
+
+BINARY_LINES = st.lists(st.binary(max_size=60).map(lambda b: b.decode("latin-1")))
 
 
 @FUZZ
-@given(inputs("dtrace") | st.lists(st.binary(max_size=60).map(lambda b: b.decode("latin-1"))))
-def test_fold_raises_only_parse_errors(lines: list[str]) -> None:
+@given(inputs("dtrace") | BINARY_LINES, SEED)
+def test_fold_raises_only_parse_errors(lines: list[str], seed: int) -> None:
+    for case in [lines, *seeded("dtrace", seed)]:
+        _check_fold(case)
+
+
+def _check_fold(lines: list[str]) -> None:
     encoded = [line.encode("utf-8", "surrogatepass") + b"\n" for line in lines]
     try:
         folded = fold.fold_bytes(encoded, "fuzz")
@@ -150,8 +215,13 @@ TABLE = SymbolTable([Symbol("vmmdev_mod_incr", "vmm", 0xFFFFFFFFF82AEC60, 0x80)]
 
 
 @FUZZ
-@given(inputs("dtrace"))
-def test_symbolize_raises_only_parse_errors(lines: list[str]) -> None:
+@given(inputs("dtrace"), SEED)
+def test_symbolize_raises_only_parse_errors(lines: list[str], seed: int) -> None:
+    for case in [lines, *seeded("dtrace", seed)]:
+        _check_symbolize(case)
+
+
+def _check_symbolize(lines: list[str]) -> None:
     try:
         out = list(symbolize(lines, TABLE, "fuzz"))
     except ParseError as error:
