@@ -146,7 +146,7 @@ def _check_document(
         if result.ok:
             continue
         edits.extend(result.edits())
-        if not update or any(step.problems for step in result.steps):
+        if not update or not all(step.fixable for step in result.steps):
             report.failures.append(result.report())
     if update and edits and update_file(document.path, document.page.text, edits):
         report.updated.append(document.path)

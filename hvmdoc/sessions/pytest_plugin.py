@@ -174,7 +174,7 @@ class SessionItem(_PageItem):
         update = bool(self.config.getoption("hvmdoc_update"))
         if update:
             _remember(self, result.edits())
-            if not any(step.problems for step in result.steps):
+            if all(step.fixable for step in result.steps):
                 return
         raise CheckFailed(result.report())
 

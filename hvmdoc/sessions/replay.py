@@ -23,7 +23,7 @@ from hvmdoc.sessions import compare
 from hvmdoc.sessions.blocks import Document, HostSpec, SessionBlock
 from hvmdoc.sessions.errors import BlockError, display_path
 from hvmdoc.sessions.real import RealCommands, repo_root
-from hvmdoc.sessions.transcript import Mode, Step, StepKind, is_long_running
+from hvmdoc.sessions.transcript import Mode, Step, StepKind, is_long_running, prompt_of
 from hvmdoc.sessions.update import Edit
 
 
@@ -98,9 +98,30 @@ class StepResult:
         """Whether the step passes."""
         return self.output_ok and not self.problems
 
+    @property
+    def fixable(self) -> bool:
+        """Whether ``--update`` makes the step pass (only its output differs, and is writable)."""
+        return not self.problems and self.unwritable() is None
+
     def merged(self) -> list[str]:
         """The output lines ``--update`` writes for this step."""
         return compare.merge(self.expected, self.actual, self.elide)
+
+    def unwritable(self) -> str | None:
+        """Why the printed output cannot be written on the page, if it cannot.
+
+        A printed line that reads as a prompt (``# ...`` in the shell, ``> ...``
+        in mdb) would split the step in two when the page is read again.
+        """
+        if self.output_ok:
+            return None
+        for line in self.merged():
+            if prompt_of(line, self.step.mode_after) is not None:
+                return (
+                    f"the output line {line!r} reads as a prompt, so --update cannot write "
+                    "it; elide it with '...'"
+                )
+        return None
 
 
 @dataclass
@@ -126,7 +147,7 @@ class BlockResult:
                 indent=self.block.fence.indent,
             )
             for result in self.steps
-            if not result.output_ok
+            if not result.output_ok and result.unwritable() is None
         ]
 
     def report(self) -> str:
@@ -138,6 +159,9 @@ class BlockResult:
             where = f"{display_path(self.document.path)}:{result.step.line}"
             lines = [f"{where}: {result.step.shown}"]
             lines.extend(f"  {problem}" for problem in result.problems)
+            unwritable = result.unwritable()
+            if unwritable:
+                lines.append(f"  {unwritable}")
             if not result.output_ok:
                 lines.append("  output differs from the model:")
                 lines.append(compare.unified_diff(result.expected, result.merged(), where))

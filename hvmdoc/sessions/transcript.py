@@ -91,7 +91,8 @@ def is_real_command(command: str) -> bool:
     return command.split(" ", 1)[0] == "hvmdoc" or bool(_PYTHON_EXAMPLE.match(command))
 
 
-def _prompt(line: str, mode: Mode) -> tuple[str, str] | None:
+def prompt_of(line: str, mode: Mode) -> tuple[str, str] | None:
+    """``(prompt, command)`` when ``line`` is a prompt line in ``mode``, else None."""
     match = (_MDB_PROMPT if mode is Mode.MDB else _SHELL_PROMPT).match(line)
     if match is None:
         return None
@@ -120,7 +121,7 @@ def split(lines: Sequence[str], first_line: int, mode: Mode) -> tuple[list[Step]
     starts: list[tuple[int, str, str, Mode, Mode]] = []
     current = mode
     for index, line in enumerate(lines):
-        found = _prompt(line, current)
+        found = prompt_of(line, current)
         if found is None:
             if not starts and line.strip():
                 raise TranscriptError(first_line + index, _before_first_prompt(line, current))

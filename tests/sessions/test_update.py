@@ -80,3 +80,13 @@ def test_write_is_atomic_when_replacing_fails(
     monkeypatch.undo()
     write_atomically(page, "new\n")
     assert page.read_text() == "new\n" and page.stat().st_mode & 0o777 == 0o640
+
+
+def test_output_that_reads_as_a_prompt_is_reported_not_written(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    text = FRONT + fence("# echo # not a prompt\nstale")
+    page.write_text(text)
+    report = check([page], update=True, host_factory=fake_host)
+    assert report.exit_code == 1 and report.updated == []
+    assert "reads as a prompt" in report.failures[0]
+    assert page.read_text() == text
