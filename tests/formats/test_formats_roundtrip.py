@@ -41,7 +41,7 @@ def test_round_trip_keeps_newline_terminated_input() -> None:
     assert rendered == lines
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(dtrace_records)
 def test_dtrace_record_round_trips(record: dtrace.Record) -> None:
     assert list(dtrace.parse(dtrace.render([record]))) == [record]
@@ -59,19 +59,19 @@ def test_dtrace_record_streams_round_trip(records: list[dtrace.Record]) -> None:
     assert list(dtrace.parse(dtrace.render(separated))) == separated
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(mdb_records, max_size=8))
 def test_mdb_records_round_trip(records: list[mdb.Record]) -> None:
     assert list(mdb.parse(mdb.render(records))) == records
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(vmadm_tables())
 def test_vmadm_tables_round_trip(table: list[vmadm.Record]) -> None:
     assert list(vmadm.parse(vmadm.render(table))) == table
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(vmadm_tables())
 def test_vmadm_headerless_rows_take_columns_from_the_caller(table: list[vmadm.Record]) -> None:
     header, rows = table[0], table[1:]
@@ -80,7 +80,7 @@ def test_vmadm_headerless_rows_take_columns_from_the_caller(table: list[vmadm.Re
     assert list(parsed) == rows
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(vmadm_messages, max_size=6))
 def test_vmadm_messages_round_trip(records: list[vmadm.Record]) -> None:
     assert list(vmadm.parse(vmadm.render(records))) == records
