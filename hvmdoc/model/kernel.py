@@ -133,6 +133,7 @@ class Kernel:
         self._clock = itertools.count(1)
         self._clock_lock = threading.Lock()
         self._variables: dict[str, Callable[[], object]] = {}
+        self._stacks: dict[tuple[str, ...], tuple[Frame, ...]] = {}
         self.modules: dict[str, Module] = {
             name: Module(
                 m.name, m.text_base, m.text_size, m.data_base, m.data_size, m.dtrace_resolves
@@ -328,13 +329,19 @@ class Kernel:
             self._local.context = None
 
     def _stack(self, chain: list[str], callee: str) -> tuple[Frame, ...]:
+        key = (*chain, callee)
+        cached = self._stacks.get(key)
+        if cached is not None:
+            return cached
         frames: list[Frame] = []
         targets = [*chain[1:], callee]
         for caller, target in zip(chain, targets, strict=True):
             size = self._symbols[caller].size
             frames.append(self.frame(caller, layout.call_site(caller, target, size)))
         frames.reverse()
-        return tuple(frames)
+        stack = tuple(frames)
+        self._stacks[key] = stack
+        return stack
 
     def _tick(self) -> int:
         with self._clock_lock:
