@@ -416,11 +416,13 @@ class _QuitError(Exception):
 
 def _typed_value(name: str, ctype: str, value: object) -> list[fmt.Record]:
     """A variable as ``::print`` shows it for its C type (``mdb_print.c``):
-    pointers and integers in hex, ``char *`` with its string, enum constants by
-    name (``boolean_t``: ``B_FALSE``/``B_TRUE``), ``kmutex_t`` as its one-member
-    struct ``{ _opaque = [ ADDR ] }``."""
+    pointers and integers in hex, ``char *`` with its string, an enum as its
+    value and constant (``print_enum()``: ``boolean_t``'s values are powers of
+    two, so ``%#x`` then the name: ``0x1 (B_TRUE)``, ``0 (B_FALSE)``; assumption
+    ``tools-mdb-enum-print``), ``kmutex_t`` as its one-member struct
+    ``{ _opaque = [ ADDR ] }``."""
     if ctype == "boolean_t" and isinstance(value, int | bool) and int(value) in {0, 1}:
-        return [fmt.Value("B_TRUE" if value else "B_FALSE")]
+        return [fmt.Value("0x1 (B_TRUE)" if value else "0 (B_FALSE)")]
     if ctype == "kmutex_t":
         owner = _value_text(value) if isinstance(value, int | bool) or value is None else "0"
         return [fmt.Value("{"), fmt.member("_opaque", f"[ {owner} ]", 1), fmt.Value("}")]
