@@ -367,6 +367,7 @@ class Host:
             runtime.qemu = qemu
             vm.accelerated = qemu.accelerated
             vm.vpids = self.kvm.minors.get(qemu.minor, ()) if qemu.minor else ()
+            self._rotate_logs(vm_log_path(vm.uuid))
             self._files[vm_log_path(vm.uuid)] = "\n".join(qemu.log) + "\n"
         elif vm.brand == "bhyve":
             vm.pid = self._pid()
@@ -393,6 +394,16 @@ class Host:
             vm.pid = self._pid()
             vm.accelerated = None
         runtime.pids.append(vm.pid)
+
+    def _rotate_logs(self, log: str) -> None:
+        """qemu-exec.c ``rotate_logs()``: vm.log.8 → vm.log.9 ... vm.log → vm.log.0."""
+        for i in range(9, 0, -1):
+            older = self._files.pop(f"{log}.{i - 1}", None)
+            if older is not None:
+                self._files[f"{log}.{i}"] = older
+        current = self._files.pop(log, None)
+        if current is not None:
+            self._files[f"{log}.0"] = current
 
     def _qemu_open(self, qemu: QemuProcess, stamp: str) -> None:
         """QEMU's ``open("/dev/kvm")`` down to ``kvm_open`` (assumption ``kvm-open-path``)."""
@@ -566,7 +577,8 @@ class Host:
                 self._halt_zone(vm)
                 vm.state = "stopped"
             self.vms.remove(vm)
-            self._files.pop(vm_log_path(vm.uuid), None)
+            for path in [p for p in self._files if p.startswith(f"{vm.zonepath}/")]:
+                del self._files[path]
             return vm
 
     # -- reboot -----------------------------------------------------------------------
@@ -597,8 +609,7 @@ class Host:
                 vm.accelerated = None
                 vm.pid = None
                 vm.vpids = ()
-            self._runtime.clear()
-            self._files.clear()
+            self._runtime.clear()  # files under /zones and /opt persist (ZFS)
             self._clock = self._clock + timedelta(minutes=3)
             self.boot_time = self._clock
             self._boot_kernel()
@@ -631,6 +642,11 @@ class Host:
                 return self._files[path]
             except KeyError:
                 raise FileNotFoundError(path) from None
+
+    def add_file(self, path: str, text: str) -> None:
+        """Put a file on the host (scenarios use it for ``vmadm create -f`` payloads)."""
+        with self._lock:
+            self._files[path] = text
 
     def files(self) -> list[str]:
         """Paths :meth:`read_file` can read."""

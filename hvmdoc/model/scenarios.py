@@ -12,18 +12,43 @@
 * ``race-lab`` -- several bhyve and KVM autoboot VMs, for ``reboot`` and ``hvmdoc race``.
 * ``mixed`` -- bhyve, KVM, joyent and lx zones together.
 
-Only emy-17's names, uuids, sizes and the seed's kernel values come from a
-source; every other scenario value is illustrative.
+Every scenario also has ``vmadm create -f`` payloads under ``/opt/payloads/``
+(``bhyve.json``, ``kvm.json``, ``joyent.json``). Only emy-17's names, uuids,
+sizes and the seed's kernel values come from a source; every other scenario
+value is illustrative.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from hvmdoc.model.errors import UnknownScenario
 from hvmdoc.model.host import Host
+
+
+def _payload_file(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, indent=2) + "\n"
+
+
+#: ``vmadm create -f`` payloads every scenario offers (illustrative), under
+#: /opt, which survives a SmartOS reboot (the global zone's /root does not).
+PAYLOAD_FILES: tuple[tuple[str, str], ...] = (
+    (
+        "/opt/payloads/bhyve.json",
+        _payload_file({"alias": "bhyve-new", "brand": "bhyve", "ram": 1024, "vcpus": 1}),
+    ),
+    (
+        "/opt/payloads/kvm.json",
+        _payload_file({"alias": "kvm-new", "brand": "kvm", "ram": 1024, "vcpus": 1}),
+    ),
+    (
+        "/opt/payloads/joyent.json",
+        _payload_file({"alias": "zone-new", "brand": "joyent", "ram": 256}),
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +87,7 @@ class Scenario:
     cpu: str = "intel"
     ncpus: int = 96
     seed: int = 17
+    files: tuple[tuple[str, str], ...] = PAYLOAD_FILES
 
     def build(
         self, platform: str | None = None, cpu: str | None = None, seed: int | None = None
@@ -74,6 +100,8 @@ class Scenario:
             ncpus=self.ncpus,
             seed=self.seed if seed is None else seed,
         )
+        for path, text in self.files:
+            host.add_file(path, text)
         for spec in self.vms:
             vm = host.create(spec.payload())
             vm.autoboot = spec.autoboot
