@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from hvmdoc.sessions.blocks import load
-from hvmdoc.sessions.check import check
+from hvmdoc.sessions.checker import check
 from hvmdoc.sessions.find import read_page
 from hvmdoc.sessions.replay import PageReplay
 

@@ -23,7 +23,7 @@ def command(paths: tuple[Path, ...], update: bool, quiet: bool) -> None:
     Exit status: 0 all match, 1 some output differs, 2 bad input (a malformed
     block, an unknown scenario or attribute), reported as FILE:LINE: message.
     """
-    from hvmdoc.sessions.check import check
+    from hvmdoc.sessions.checker import check
 
     report = check(list(paths) or [Path("docs")], update=update)
     for error in report.errors:

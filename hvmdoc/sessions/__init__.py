@@ -7,14 +7,14 @@ string, :mod:`.blocks` classifies fences and checks their attributes,
 :mod:`.replay` runs them on emulated hosts (:mod:`.real` runs ``$ hvmdoc`` and
 ``$ python examples/...`` for real), :mod:`.compare` matches outputs with
 elision, :mod:`.update` rewrites pages atomically, :mod:`.python` runs Python
-examples, :mod:`.check` ties them together, and :mod:`.pytest_plugin` makes
+examples, :mod:`.checker` ties them together, and :mod:`.pytest_plugin` makes
 each block a pytest item.
 """
 
 from __future__ import annotations
 
 from hvmdoc.sessions.blocks import Document, HostSpec, PythonBlock, SessionBlock, StaticBlock
-from hvmdoc.sessions.check import CheckReport, check
+from hvmdoc.sessions.checker import CheckReport, check
 from hvmdoc.sessions.errors import BlockError
 
 __all__ = [

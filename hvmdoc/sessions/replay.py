@@ -71,7 +71,7 @@ def known_scenarios() -> frozenset[str] | None:
     """The model's scenario names, or None when the model cannot say."""
     try:
         from hvmdoc.model.scenarios import SCENARIOS
-    except ImportError:
+    except Exception:  # no model (yet), or a broken one: hosts report it when started
         return None
     return frozenset(SCENARIOS)
 

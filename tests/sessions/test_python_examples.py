@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hvmdoc.sessions.check import check
+from hvmdoc.sessions.checker import check
 
 GOOD = '```python\nx = [1, 2]\nprint(len(x), "items")\n#> 2 items\n```\n'
 STALE = '```python\nprint("now")\n#> then\n```\n'

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hvmdoc.sessions.check import check
+from hvmdoc.sessions.checker import check
 from hvmdoc.sessions.update import Edit, apply_edits, write_atomically
 
 from .fakes import fake_host
