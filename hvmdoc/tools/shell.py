@@ -578,8 +578,17 @@ def _reboot(ctx: Context) -> int:
 def _jobs(ctx: Context) -> int:
     """bash ``jobs``: ``[N]+  Running                 CMD &``."""
     jobs = ctx.terminal.jobs
+    flags = "".join(arg[1:] for arg in ctx.argv[1:] if arg.startswith("-"))
+    bad = next((flag for flag in flags if flag not in "lp"), None)
+    if bad is not None:
+        ctx.err(f"{SHELL_NAME}: jobs: -{bad}: invalid option\n")
+        ctx.err("jobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]\n")
+        return 2
     for index, job in enumerate(jobs):
-        ctx.out(job.line(current=index == len(jobs) - 1) + "\n")
+        if "p" in flags:
+            ctx.out(f"{job.pid}\n")
+            continue
+        ctx.out(job.line(current=index == len(jobs) - 1, long="l" in flags) + "\n")
     ctx.terminal.forget_jobs()
     return 0
 

@@ -53,12 +53,14 @@ class Job:
     run: LongRunning
     state: str = "Running"
 
-    def line(self, current: bool) -> str:
+    def line(self, current: bool, *, long: bool = False) -> str:
         """The job as bash's ``jobs`` prints it (``print_pipeline()`` in
-        ``jobs.c``): ``[N]+  Running                 CMD &``."""
+        ``jobs.c``): ``[N]+  Running                 CMD &``; ``long`` (``jobs
+        -l``) adds the PID as ``%5ld``."""
         mark = "+" if current else "-"
         suffix = " &" if self.state == "Running" else ""
-        return f"[{self.number}]{mark}  {self.state:<{_STATUS_WIDTH}}{self.text}{suffix}"
+        pid = f"{self.pid:>5}" if long else ""
+        return f"[{self.number}]{mark} {pid} {self.state:<{_STATUS_WIDTH}}{self.text}{suffix}"
 
 
 class ForegroundJob:

@@ -131,7 +131,7 @@ def test_ps_ef_lists_vm_processes(term: Terminal) -> None:
 def test_cat_qemu_log_shows_unaccelerated_kvm(term: Terminal) -> None:
     term.execute(f"vmadm start {TEST_UUID}")
     term.execute(f"vmadm start {KVM_UUID}")
-    (path,) = term.host.files()
+    (path,) = [f for f in term.host.files() if f.endswith("/vm.log")]
     out = term.execute(f"cat {path}")
     assert "Could not initialize KVM, will disable KVM support" in out
     assert (
@@ -215,3 +215,12 @@ def test_hvmdoc_run_shows_mdb_prompt_and_skips_blank_lines() -> None:
     assert lines[0] == "# mdb -k"
     assert lines[1].startswith("Loading modules: [ ")
     assert lines[2:] == ["> hvm_excl_holder::print", "0", "> $q", "# echo done", "done"]
+
+
+def test_jobs_long_and_pids(term: Terminal) -> None:
+    term.execute("dtrace -n 'hvm_excl_hold:entry' &")
+    assert term.execute("jobs -l") == (
+        "[1]+  4201 Running                 dtrace -n 'hvm_excl_hold:entry' &\n"
+    )
+    assert term.execute("jobs -p") == "4201\n"
+    assert term.execute("jobs -z").startswith("-bash: jobs: -z: invalid option\n")

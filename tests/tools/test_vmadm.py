@@ -193,3 +193,12 @@ def test_success_messages_go_to_stderr(term: Terminal) -> None:
 def test_unemulated_subcommand_says_so(term: Terminal) -> None:
     assert "not emulated" in term.execute(f"vmadm console {TEST_UUID}")
     assert term.exit_status == 1
+
+
+def test_create_from_a_scenario_payload_file(term: Terminal) -> None:
+    payloads = [f for f in term.host.files() if f.endswith(".json")]
+    assert payloads, "emy-17 provides vmadm create payloads under /opt/payloads"
+    out = term.execute(f"vmadm create -f {payloads[0]}")
+    assert out.startswith("Successfully created VM ")
+    uuid = out.split()[-1]
+    assert term.execute(f"vmadm list -H -o uuid uuid={uuid}") == uuid + "\n"
