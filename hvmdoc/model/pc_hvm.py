@@ -42,6 +42,11 @@ class HvmExclusion:
         """``hvm_excl_holder``: the holding consumer's string, or None (NULL)."""
         return self._holder
 
+    @property
+    def hvm_excl_holder(self) -> KString | None:
+        """The C variable's name for :attr:`holder`."""
+        return self._holder
+
     def hvm_excl_hold(self, consumer: KString) -> bool:
         """``pc_hvm.c`` ``hvm_excl_hold()``: take the lock if nobody holds it."""
         with self.kernel.function("hvm_excl_hold", consumer) as call:

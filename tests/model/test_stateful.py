@@ -147,7 +147,7 @@ class HostMachine(RuleBasedStateMachine):
 
 
 HostMachine.TestCase.settings = settings(
-    max_examples=100,
+    max_examples=60,
     stateful_step_count=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
