@@ -16,6 +16,7 @@ record); a failure replies ``{"error": message}``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -133,6 +134,10 @@ class HostServer(socketserver.ThreadingUnixStreamServer):
         self._thread = threading.Thread(target=self.serve_forever, name="hvmdoc-attach")
         self._thread.daemon = True
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A terminal that hung up mid-request is not worth a traceback in the class's
+        first window (socketserver's default prints one)."""
+
     @classmethod
     def open(cls, host: SharedHost) -> HostServer:
         """Serve ``host`` on a new socket in :func:`runtime_dir`, in a daemon thread."""
@@ -207,9 +212,9 @@ class RemoteTerminal:
                 _send(self._stream, {"op": op, **fields})
                 raw = self._stream.readline()
             except OSError as exc:
-                raise ConnectionLost(f"connection to {self.scenario_name} closed") from exc
+                raise ConnectionLost(f"the shell serving {self.scenario_name} has gone") from exc
         if not raw:
-            raise ConnectionLost(f"connection to {self.scenario_name} closed")
+            raise ConnectionLost(f"the shell serving {self.scenario_name} has gone")
         reply = cast(dict[str, Any], json.loads(raw))
         if "error" in reply:
             raise HvmdocError(f"the serving shell failed: {reply['error']}", exit_code=1)
@@ -261,8 +266,7 @@ class RemoteTerminal:
         return str(self.call("record")["page"])
 
     def close(self) -> None:
-        """Hang up."""
-        try:
+        """Hang up (a request still buffered for a server that is gone is dropped)."""
+        with contextlib.suppress(OSError):
             self._stream.close()
-        finally:
-            self._sock.close()
+        self._sock.close()

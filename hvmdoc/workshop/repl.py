@@ -69,11 +69,20 @@ def editor_reader(term: Term) -> ReadLine:
         mouse_support=False,
     )
 
+    def give_up(exc: BaseException) -> None:
+        """From the watcher thread: end the prompt with ``exc`` (the host went away)."""
+        app = session.app
+        if app.is_running and app.loop is not None:
+            app.loop.call_soon_threadsafe(lambda: app.exit(exception=exc))
+
     def read(prompt: str) -> str:
         stop = threading.Event()
         with patch_stdout(raw=True):
             watcher = threading.Thread(
-                target=_show_pending, args=(term, stop), name="hvmdoc-pending", daemon=True
+                target=_show_pending,
+                args=(term, stop, give_up),
+                name="hvmdoc-pending",
+                daemon=True,
             )
             watcher.start()
             try:
@@ -85,12 +94,17 @@ def editor_reader(term: Term) -> ReadLine:
     return read
 
 
-def _show_pending(term: Term, stop: threading.Event) -> None:
+def _show_pending(
+    term: Term, stop: threading.Event, give_up: Callable[[BaseException], None]
+) -> None:
     """Until ``stop``, print what background jobs print (through patch_stdout)."""
     while not stop.wait(PENDING_INTERVAL):
         try:
             text = term.pending()
-        except Exception:  # the serving shell went away: the main loop will say so
+        except HvmdocError as exc:  # the serving shell went away: leave the prompt
+            give_up(exc)
+            return
+        except Exception:  # never let the watcher disturb the line being typed
             return
         if text:
             sys.stdout.write(text)

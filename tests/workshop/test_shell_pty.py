@@ -137,3 +137,36 @@ def test_attach_without_a_running_shell_is_one_line_and_status_2(
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "no running hvmdoc shell" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_attached_shell_leaves_when_the_serving_shell_exits(spawn_shell: Spawn) -> None:
+    first = spawn_shell("--seed", "9")
+    _at_prompt(first)
+    second = spawn_shell("--attach")
+    _at_prompt(second)
+    first.sendline("exit")
+    first.expect_exact("logout")
+    first.expect(pexpect.EOF)
+    # The attached shell notices at its prompt, without a key being pressed.
+    second.expect_exact("hvmdoc: the shell serving emy-17 has gone")
+    second.expect(pexpect.EOF)
+    second.wait()
+    assert second.exitstatus == 1
+
+
+def test_plain_input_fallback_keeps_the_same_rules(spawn_shell: Spawn) -> None:
+    shell = spawn_shell("--plain", "--seed", "1")
+    shell.expect_exact("[root@emy-17 /root]# ")
+    shell.sendline("vmadm list state=running")
+    shell.expect_exact("UUID")
+    shell.expect_exact("[root@emy-17 /root]# ")
+    shell.sendintr()
+    shell.expect_exact("[root@emy-17 /root]# ")
+    shell.sendline("reset")
+    shell.expect_exact("host reset to the start of scenario emy-17 (seed 1)")
+    shell.expect_exact("[root@emy-17 /root]# ")
+    shell.sendeof()
+    shell.expect_exact("logout")
+    shell.expect(pexpect.EOF)
+    shell.wait()
+    assert shell.exitstatus == 0
