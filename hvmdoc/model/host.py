@@ -241,6 +241,8 @@ class Host:
         self.rng = random.Random(seed)
         self.cpu_plan = dict(DEFAULT_CPU_PLAN if cpu_plan is None else cpu_plan)
         self.prompt_dir = prompt_dir
+        #: The scenario this host was built from (set by ``load_scenario``).
+        self.scenario: str | None = None
         self.vms: list[VM] = []
         self._lock = threading.RLock()
         self._runtime: dict[str, _Runtime] = {}

@@ -1,7 +1,8 @@
 """QEMU as SmartOS runs it for a KVM VM (TritonDataCenter/illumos-kvm-cmd).
 
 * ``vl.c``: ``int kvm_allowed = -1;`` -- "auto": SmartOS's ``startvm`` (written by
-  smartos-live ``VM.js``) passes no ``-enable-kvm``, so ``kvm_allowed`` stays -1.
+  smartos-live ``VM.js``, release-20180315 and today) passes no ``-enable-kvm``,
+  so ``kvm_allowed`` stays -1.
 * ``qemu-kvm.c`` ``kvm_init()``: ``open("/dev/kvm", O_RDWR)``; on failure
   ``perror("open /dev/kvm")`` → ``open /dev/kvm: No such device or address`` for
   ``ENXIO`` (illumos ``strerror``), and returns -1.

@@ -100,6 +100,7 @@ class Scenario:
             ncpus=self.ncpus,
             seed=self.seed if seed is None else seed,
         )
+        host.scenario = self.name
         for path, text in self.files:
             host.add_file(path, text)
         for spec in self.vms:

@@ -246,3 +246,31 @@ def test_payload_files_create_vms() -> None:
     for path in ("/opt/payloads/bhyve.json", "/opt/payloads/kvm.json", "/opt/payloads/joyent.json"):
         vm = host.create(json.loads(host.read_file(path)))
         assert vm.state == "running"
+
+
+def test_concurrent_vmadm_from_two_terminals_leaves_one_holder() -> None:
+    import threading
+
+    for _ in range(20):
+        host = load_scenario("race-lab")
+        assert host.scenario == "race-lab"
+        barrier = threading.Barrier(len(host.vms))
+        errors: list[BaseException] = []
+
+        def boot(uuid: str, host: object = host, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                host.start(uuid)  # type: ignore[attr-defined]
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=boot, args=(vm.uuid,)) for vm in host.vms]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors
+        users = host.hardware_users()
+        assert len(users) == 1 and host.holder is not None
+        winner = {"bhyve": "bhyve", "kvm": "SmartOS KVM"}[users.pop()]
+        assert host.holder.text == winner
