@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hvmdoc.errors import EXIT_BAD_INPUT, EXIT_DIFFERENCE, EXIT_OK
-from hvmdoc.sessions.blocks import Document, PythonBlock, StaticBlock, load_path
+from hvmdoc.sessions.blocks import Document, PythonBlock, SessionBlock, StaticBlock, load_path
 from hvmdoc.sessions.errors import BlockError
 from hvmdoc.sessions.find import markdown_files
-from hvmdoc.sessions.python import run_python
-from hvmdoc.sessions.real import RealCommands, repo_root
+from hvmdoc.sessions.python import PythonWorker
+from hvmdoc.sessions.real import RealCommands, repo_root, runs_in_process
 from hvmdoc.sessions.replay import (
     HostFactory,
     HostStartFailed,
@@ -48,6 +48,16 @@ class CheckReport:
         if self.errors:
             return EXIT_BAD_INPUT
         return EXIT_DIFFERENCE if self.failures else EXIT_OK
+
+    def merge(self, other: CheckReport) -> None:
+        """Add ``other``'s counts and findings to this report."""
+        self.pages += other.pages
+        self.sessions += other.sessions
+        self.python += other.python
+        self.static += other.static
+        self.errors.extend(other.errors)
+        self.failures.extend(other.failures)
+        self.updated.extend(other.updated)
 
     def summary(self) -> str:
         """One line: what was checked, and how it went."""
@@ -88,12 +98,23 @@ def check(
     host_factory: HostFactory = tools_host,
     python: bool = True,
 ) -> CheckReport:
-    """Check the Markdown pages below ``paths``; with ``update``, rewrite differing outputs."""
+    """Check the Markdown pages below ``paths``; with ``update``, rewrite differing outputs.
+
+    Work that waits on other processes overlaps with the replays: real commands
+    that need a shell start at once in the background, Python examples run in
+    one child process, and pages needing neither are checked first. Results
+    are reported in page order all the same.
+    """
     report = CheckReport()
     documents = load_documents(paths, report)
     if report.errors:
         return report
     real = RealCommands()
+    examples = [b for d in documents for b in d.blocks if isinstance(b, PythonBlock)]
+    worker = (
+        PythonWorker(examples, repo_root(documents[0].path.parent)) if python and examples else None
+    )
+    parts: dict[int, CheckReport] = {}
     try:
         real.prefetch(
             (step.command, repo_root(document.path.parent))
@@ -102,22 +123,40 @@ def check(
             for step in block.steps
             if step.kind is StepKind.REAL
         )
-        for document in documents:
-            _check_document(document, report, update, host_factory, real, python)
+        order = sorted(range(len(documents)), key=lambda i: _waits(documents[i], python))
+        for index in order:
+            parts[index] = _check_document(
+                documents[index], update, host_factory, real, worker if python else None
+            )
     finally:
         real.close()
+        if worker is not None:
+            worker.close()
+    for index in range(len(documents)):
+        report.merge(parts[index])
     return report
+
+
+def _waits(document: Document, python: bool) -> bool:
+    """Whether checking ``document`` waits on another process (so it goes last)."""
+    return any(
+        (python and isinstance(block, PythonBlock))
+        or (
+            isinstance(block, SessionBlock)
+            and any(s.kind is StepKind.REAL and not runs_in_process(s.command) for s in block.steps)
+        )
+        for block in document.blocks
+    )
 
 
 def _check_document(
     document: Document,
-    report: CheckReport,
     update: bool,
     host_factory: HostFactory,
     real: RealCommands,
-    python: bool,
-) -> None:
-    report.pages += 1
+    worker: PythonWorker | None,
+) -> CheckReport:
+    report = CheckReport(pages=1)
     replay = PageReplay(document, host_factory, real)
     edits: list[Edit] = []
     for block in document.blocks:
@@ -125,10 +164,10 @@ def _check_document(
             report.static += 1
             continue
         if isinstance(block, PythonBlock):
-            if not python:
+            if worker is None:
                 continue
             report.python += 1
-            python_result = run_python(block, replay.root)
+            python_result = worker.result(block)
             if not python_result.ok:
                 edits.extend(python_result.edits())
                 if not update or python_result.error is not None:
@@ -139,10 +178,10 @@ def _check_document(
             result = replay.run(block)
         except BlockError as exc:
             report.errors.append(exc)
-            return
+            return report
         except HostStartFailed as exc:
             report.failures.append(str(exc))
-            return
+            return report
         if result.ok:
             continue
         edits.extend(result.edits())
@@ -150,3 +189,4 @@ def _check_document(
             report.failures.append(result.report())
     if update and edits and update_file(document.path, document.page.text, edits):
         report.updated.append(document.path)
+    return report

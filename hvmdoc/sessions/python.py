@@ -1,5 +1,11 @@
 """Run a page's Python examples with pytest-examples' machinery.
 
+``hvmdoc check`` runs them all in one child process (:class:`PythonWorker`,
+``python -m hvmdoc.sessions.python``) while it replays sessions, since
+importing pytest-examples (pytest, black) costs more than the examples; the
+pytest plugin runs them in-process.
+
+
 Each ``python`` fence runs as its own module (in a temporary directory, from
 the repository root as working directory); ``print`` output must follow the
 call as ``#>`` comment lines, exactly as pytest-examples writes them, so
@@ -12,14 +18,16 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import json
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from hvmdoc.sessions.blocks import PythonBlock
+from hvmdoc.sessions.blocks import PythonBlock, load_path
 from hvmdoc.sessions.errors import display_path
 from hvmdoc.sessions.update import Edit
 
@@ -125,3 +133,79 @@ def _example_line(exc: BaseException, python_file: Path, block: PythonBlock) -> 
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+class PythonWorker:
+    """Runs Python examples in a child process started at once; results on demand.
+
+    If the child fails for any reason, the examples run in-process instead.
+    """
+
+    def __init__(self, blocks: list[PythonBlock], root: Path) -> None:
+        self.root = root
+        self._results: dict[tuple[str, int], dict[str, str | None]] | None = None
+        request = [{"path": str(b.fence.path.resolve()), "line": b.line} for b in blocks]
+        try:
+            self._process: subprocess.Popen[str] | None = subprocess.Popen(
+                [sys.executable, "-m", "hvmdoc.sessions.python"],
+                cwd=root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+            assert self._process.stdin is not None
+            self._process.stdin.write(json.dumps(request))
+            self._process.stdin.close()
+        except OSError:
+            self._process = None
+
+    def _collect(self) -> dict[tuple[str, int], dict[str, str | None]]:
+        if self._results is None:
+            self._results = {}
+            if self._process is not None:
+                assert self._process.stdout is not None
+                output = self._process.stdout.read()
+                self._process.wait()
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    for row in json.loads(output):
+                        self._results[(row["path"], row["line"])] = row
+        return self._results
+
+    def result(self, block: PythonBlock) -> PythonResult:
+        """The example's result (run in-process if the child has none)."""
+        row = self._collect().get((str(block.fence.path.resolve()), block.line))
+        if row is None:
+            return run_python(block, self.root)
+        source = "\n".join(block.fence.lines) + "\n"
+        return PythonResult(block, source, updated=row["updated"], error=row["error"])
+
+    def close(self) -> None:
+        """Stop the child if it still runs."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+
+
+def _serve() -> None:
+    """Child side of :class:`PythonWorker`: JSON requests on stdin, results on stdout."""
+    rows = []
+    for request in json.load(sys.stdin):
+        path, line = Path(request["path"]), int(request["line"])
+        document, _ = load_path(path)
+        blocks = [] if document is None else document.blocks
+        block = next((b for b in blocks if isinstance(b, PythonBlock) and b.line == line), None)
+        if block is None:
+            continue
+        with contextlib.redirect_stdout(sys.stderr):  # stdout carries only the JSON
+            result = run_python(block, Path.cwd())
+        rows.append(
+            {"path": str(path), "line": line, "updated": result.updated, "error": result.error}
+        )
+    real_stdout = sys.__stdout__
+    assert real_stdout is not None
+    real_stdout.write(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    _serve()
