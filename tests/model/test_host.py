@@ -19,7 +19,7 @@ from hvmdoc.model.errors import (
     UnknownVM,
     VMStateError,
 )
-from hvmdoc.model.host import success_message
+from hvmdoc.model.host import Host, success_message
 from hvmdoc.model.scenarios import SCENARIOS, load_scenario, scenario_names, vm_helper
 
 TEST = "79062669-e229-e55d-960d-9b18d0fed8d0"
@@ -257,10 +257,15 @@ def test_concurrent_vmadm_from_two_terminals_leaves_one_holder() -> None:
         barrier = threading.Barrier(len(host.vms))
         errors: list[BaseException] = []
 
-        def boot(uuid: str, host: object = host, barrier: threading.Barrier = barrier) -> None:
+        def boot(
+            uuid: str,
+            host: Host = host,
+            barrier: threading.Barrier = barrier,
+            errors: list[BaseException] = errors,
+        ) -> None:
             barrier.wait()
             try:
-                host.start(uuid)  # type: ignore[attr-defined]
+                host.start(uuid)
             except BaseException as exc:  # pragma: no cover - reported below
                 errors.append(exc)
 
