@@ -80,3 +80,23 @@ def test_markdown_files_lists_pages_once_and_rejects_missing_paths(tmp_path: Pat
     assert found == [tmp_path / "a" / "x.md", tmp_path / "y.md"]
     with pytest.raises(BlockError, match="no such file"):
         markdown_files([tmp_path / "missing"])
+
+
+def test_scanner_agrees_with_commonmark_on_top_level_fences() -> None:
+    """Where markdown-it-py (CommonMark) sees a fence, the scanner sees the same one.
+
+    The scanner also finds fences that CommonMark reads as indented code (inside
+    content tabs and admonitions), as pymdownx.superfences does.
+    """
+    from markdown_it import MarkdownIt
+
+    text = PAGE + "\n- item\n\n  ```console\n  # in a list\n  ```\n"
+    tokens = MarkdownIt("commonmark").parse(text)
+    commonmark = {
+        (token.map[0] + 1, token.info.strip())
+        for token in tokens
+        if token.type == "fence" and token.map is not None
+    }
+    ours = {(fence.line, fence.info.strip()) for fence in scan(Path("p.md"), text).fences}
+    assert commonmark and commonmark <= ours
+    assert (11, "{ .console .hvmdoc }") in ours - commonmark  # the one inside the tab
