@@ -143,3 +143,31 @@ def test_entry_and_return_events_nest_properly() -> None:
     host.stop("kvm-debian8")
     host.stop("test")
     assert stack == [] and depth_ok and all(depth_ok)
+
+
+def test_every_event_stack_is_consistent_with_the_symbol_table() -> None:
+    from hvmdoc.model.events import ProbeEvent
+
+    for platform, cpu in (("pre-fix", "intel"), ("post-fix", "intel"), ("hma-v2", "amd")):
+        host = load_scenario("race-lab", platform=platform, cpu=cpu)
+        events: list[ProbeEvent] = []
+        host.kernel.events.subscribe(events.append)
+        for vm in list(host.vms):
+            host.start(vm.uuid)
+        for vm in list(host.vms)[::2]:
+            host.stop(vm.uuid)
+        host.delete(host.vms[-1].uuid)
+        kernel = host.kernel
+        assert events
+        for event in events:
+            symbol = kernel.lookup_symbol(event.probe.function)
+            assert symbol is not None and symbol.kind == "func"
+            assert event.probe.module == symbol.module
+            assert 0 <= event.cpu < host.ncpus
+            assert event.stack[-1].function == "sys_syscall"
+            for frame in event.stack:
+                owner = kernel.whatis(frame.address)
+                assert owner is not None and owner.name == frame.function
+                assert frame.address == owner.address + frame.offset
+                assert 0 < frame.offset < owner.size
+                assert frame.resolved == kernel.modules[frame.module].dtrace_resolves
