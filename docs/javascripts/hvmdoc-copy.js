@@ -1,7 +1,8 @@
 /*
  * hvmdoc: the copy button of a session block copies its commands only.
  *
- * Session blocks are `{ .console .hvmdoc }` fences. Our Pygments lexer
+ * Session blocks are `{ .console .hvmdoc }` fences (every `console` fence
+ * gets the same treatment). Our Pygments lexer
  * (hvmdoc/highlight/session.py) marks every prompt as `.gp` and every output
  * line as `.go` or `.go-*`; a line that holds a prompt is a command line, and
  * the command is that line's text after the prompt (a line ending in `\`
@@ -67,8 +68,11 @@
     if (code) block.setAttribute("data-copy", commands(code));
   }
 
+  /* Session blocks, and any other console block (a static one, say). */
+  var SESSIONS = ".hvmdoc.highlight, .language-console.highlight";
+
   function markAll(root) {
-    var blocks = (root || document).querySelectorAll(".hvmdoc.highlight");
+    var blocks = (root || document).querySelectorAll(SESSIONS);
     Array.prototype.forEach.call(blocks, mark);
   }
 
@@ -77,7 +81,7 @@
     function (event) {
       var target = event.target instanceof Element ? event.target : null;
       var button = target && target.closest("[data-clipboard-target], .md-clipboard, .md-code__button");
-      var block = button && button.closest(".hvmdoc.highlight");
+      var block = button && button.closest(SESSIONS);
       if (block) mark(block);
     },
     true
