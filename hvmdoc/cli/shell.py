@@ -43,11 +43,29 @@ def _open_local(spec: HostSpec) -> tuple[Term, SharedHost]:
 
 
 def _save(record: Path | None, term: Term) -> None:
+    """Write the session page; a failure is bad input (checked before the first prompt)."""
     if record is not None:
         try:
             write_atomically(record, term.record())
         except OSError as exc:
-            raise HvmdocError(f"cannot write {record}: {exc.strerror or exc}") from exc
+            raise BadInput(f"cannot write {record}: {exc.strerror or exc}") from exc
+
+
+class _Saver:
+    """Saves the page after each command; warns once instead of ending the session."""
+
+    def __init__(self, record: Path | None, term: Term) -> None:
+        self.record = record
+        self.term = term
+        self.warned = False
+
+    def __call__(self) -> None:
+        try:
+            _save(self.record, self.term)
+        except HvmdocError as exc:
+            if not self.warned:
+                click.echo(f"hvmdoc: {exc.message} (the session goes on)", err=True)
+                self.warned = True
 
 
 @click.command(
@@ -104,6 +122,7 @@ def command(
     spec_seed, picked = choose_seed(seed)
     spec = HostSpec(scenario or DEFAULT_SCENARIO, platform, cpu, spec_seed)
     term, host = _open_local(spec)
+    _save(record, term)  # an unwritable --record fails now, not after the lab
     hint = replay_hint(spec.seed, spec.scenario, platform, cpu)
     if not sys.stdin.isatty():
         if picked:
@@ -149,6 +168,7 @@ def _attached(socket_path: Path | None, record: Path | None, plain: bool) -> int
     path = socket_path or find_socket()
     term = RemoteTerminal(path)
     try:
+        _save(record, term)
         if not sys.stdin.isatty():
             status = repl.scripted(term, repl.read_stdin(), sys.stdout)
             _save(record, term)
@@ -166,8 +186,7 @@ def _loop(term: Term, record: Path | None, plain: bool) -> int:
             read_line = repl.editor_reader(term)
         except Exception:  # no usable console (prompt_toolkit refuses): plain input
             read_line = repl.plain_reader
-    status = repl.interactive(
-        term, read_line, sys.stdout, after_command=lambda: _save(record, term)
-    )
-    _save(record, term)
+    saver = _Saver(record, term)
+    status = repl.interactive(term, read_line, sys.stdout, after_command=saver)
+    saver()
     return status

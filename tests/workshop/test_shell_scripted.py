@@ -95,3 +95,12 @@ def test_bad_options_are_one_line_and_status_2() -> None:
         assert result.returncode == 2, args
         assert "Traceback" not in result.stderr
         assert result.stdout == ""
+
+
+def test_unwritable_record_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    result = _hvmdoc(
+        "shell", "--seed", "1", "--record", str(tmp_path / "no" / "x.md"), stdin="uname -v\n"
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("hvmdoc: cannot write ") and result.stderr.count("\n") == 1
