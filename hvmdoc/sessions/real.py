@@ -91,10 +91,11 @@ def _as_a_terminal(cwd: Path, argv: list[str]) -> Iterator[_Captured]:
     raw = io.BytesIO()
     stream = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
     saved_env = {key: os.environ.get(key) for key in TERMINAL}
-    saved_argv = sys.argv
+    saved_argv, saved_stdin = sys.argv, sys.stdin
     old_cwd = Path.cwd()
     os.environ.update(TERMINAL)
     sys.argv = argv
+    sys.stdin = io.StringIO("")  # as a subprocess's /dev/null: nothing to read, not a tty
     os.chdir(cwd)
     captured = _Captured()
     try:
@@ -105,7 +106,7 @@ def _as_a_terminal(cwd: Path, argv: list[str]) -> Iterator[_Captured]:
         captured.text = raw.getvalue().decode("utf-8", errors="replace")
         stream.detach()
         os.chdir(old_cwd)
-        sys.argv = saved_argv
+        sys.argv, sys.stdin = saved_argv, saved_stdin
         for key, value in saved_env.items():
             if value is None:
                 os.environ.pop(key, None)
