@@ -35,6 +35,7 @@ class FakeTerminal:
     def __init__(self, host: FakeHost) -> None:
         self.host = host
         self.mdb = False
+        self.exit_status = 0
 
     @property
     def prompt(self) -> str:
@@ -45,6 +46,7 @@ class FakeTerminal:
         return self.mdb
 
     def execute(self, line: str, meanwhile: Sequence[str] = ()) -> str:
+        self.exit_status = 0
         self.host.log.append(line)
         if self.mdb:
             if line == "$q":
@@ -77,6 +79,7 @@ class FakeTerminal:
             return "\n".join(out) + "\n\n"
         if words[0] == "boom":
             raise RuntimeError("emulator bug")
+        self.exit_status = 127
         return f"sh: {words[0]}: not found\n"
 
 

@@ -107,3 +107,12 @@ def test_trailing_blank_lines_and_whitespace_at_block_end_are_ignored() -> None:
     assert replay(text) == [True]
     mid = FRONT + fence("# echo a\na\n\n# echo b\nb")
     assert replay(mid) == [False]
+
+
+def test_a_failing_setup_command_fails_the_block() -> None:
+    text = FRONT + fence("# echo a\na", 'data-setup="vmadm start x; nosuch" ')
+    (result,) = replay_document(document(text), fake_host)
+    assert not result.ok
+    assert result.steps[0].problems == [
+        "data-setup 'nosuch' failed (exit 127): sh: nosuch: not found"
+    ]
