@@ -154,19 +154,35 @@ def test_attached_shell_leaves_when_the_serving_shell_exits(spawn_shell: Spawn) 
     assert second.exitstatus == 1
 
 
-def test_plain_input_fallback_keeps_the_same_rules(spawn_shell: Spawn) -> None:
-    shell = spawn_shell("--plain", "--seed", "1")
+def test_plain_input_fallback_keeps_the_same_rules(spawn_shell: Spawn, tmp_path: Path) -> None:
+    record = tmp_path / "plain.md"
+    shell = spawn_shell("--plain", "--seed", "1", "--record", str(record))
     shell.expect_exact("[root@emy-17 /root]# ")
-    shell.sendline("vmadm list state=running")
-    shell.expect_exact("UUID")
+    shell.sendline("vmadm start $(vm test)")
+    shell.expect_exact("Successfully started VM")
     shell.expect_exact("[root@emy-17 /root]# ")
     shell.sendintr()
     shell.expect_exact("[root@emy-17 /root]# ")
     shell.sendline("reset")
     shell.expect_exact("host reset to the start of scenario emy-17 (seed 1)")
     shell.expect_exact("[root@emy-17 /root]# ")
+    shell.sendline("vmadm list state=running")
+    shell.expect_exact("UUID")
+    shell.expect_exact("[root@emy-17 /root]# ")
     shell.sendeof()
     shell.expect_exact("logout")
     shell.expect(pexpect.EOF)
     shell.wait()
     assert shell.exitstatus == 0
+    # After `reset` the recording starts a fresh host, so the replay agrees.
+    page = record.read_text()
+    assert 'data-scenario="emy-17"' in page
+    check = subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "check", str(record)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
