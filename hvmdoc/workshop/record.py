@@ -9,12 +9,14 @@ or overlapped, and a ``reset`` starts a block on a fresh host (``data-scenario``
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hvmdoc.tools.terminal import MDB_PROMPT
 from hvmdoc.workshop.journal import Command, Entry, JobStarted, Reset
+from hvmdoc.workshop.seed import replay_hint
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,9 @@ def _fence(block: Block) -> str:
     if block.meanwhile:
         attrs.append(_attr("data-meanwhile", block.meanwhile))
     body = "\n".join(block.lines)
-    return f"``` {{ {' '.join(attrs)} }}\n{body}\n```\n"
+    longest = max((len(m.group(0)) for m in re.finditer(r"^\s*`{3,}", body, re.M)), default=0)
+    fence = "`" * max(3, longest + 1)  # output holding a fence must not close ours
+    return f"{fence} {{ {' '.join(attrs)} }}\n{body}\n{fence}\n"
 
 
 def _transcript_lines(command: Command) -> list[str]:
@@ -128,7 +132,7 @@ def render_page(spec: HostSpec, term: int, entries: list[Entry]) -> str:
         "",
         "# Recorded workshop session",
         "",
-        f"Recorded with `hvmdoc shell --seed {spec.seed}`; "
+        f"Recorded with `{replay_hint(spec.seed, spec.scenario, spec.platform, spec.cpu)}`; "
         "`hvmdoc check` replays it against the model.",
         "",
     ]

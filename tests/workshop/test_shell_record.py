@@ -90,3 +90,13 @@ def test_write_atomically_into_missing_directory_fails_and_keeps_nothing(tmp_pat
     with pytest.raises(OSError):
         write_atomically(tmp_path / "nope" / "session.md", "x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_output_holding_a_fence_gets_a_longer_fence() -> None:
+    entries: list[Entry] = [Command(0, P, "cat notes.md", "```\ncode\n```\n")]
+    text = render_page(SPEC, 0, entries)
+    page = scan(Path("rec.md"), text)
+    [fence] = page.fences
+    assert fence.fence == "````"
+    assert fence.lines == (f"{P}cat notes.md", "```", "code", "```")
+    assert "`hvmdoc shell --seed 42`" in text
