@@ -26,9 +26,11 @@ Sources (illumos-gate, ``usr/src/cmd/mdb/common/mdb/``):
   ``char *`` members as the pointer then the quoted string, struct members as
   ``name = value`` indented four spaces per level.
 - ``mdb_whatis.c``, ``mdb_whatis_report_address()``: ``"%p is "`` then ``"%a, "``
-  and the caller's text; genunix's module callback adds ``"in %s's %s\\n"``
-  (``text segment``, ``data segment``...). ``cmd_whatis()`` ends with
-  ``"%p is unknown"`` for what nobody explained. ``%p`` prints hex without ``0x``.
+  and the caller's text; genunix's module callback (``modules/genunix/kmem.c``,
+  ``whatis_modctl_match()``/``whatis_walk_modctl()``) adds ``"in %s's %s\\n"``
+  with ``text segment``, ``data segment``, ``bss segment`` or ``symtab``.
+  ``cmd_whatis()`` ends with ``"%p is unknown"`` for what nobody explained.
+  ``%p`` prints hex without ``0x``.
 - ``mdb_nm.c``, ``cmd_nm()``: header ``Value``/``Size`` in ``%-18s``, ``Type``,
   ``Bind``, ``Other`` in ``%-5s``, ``Shndx`` in ``%-8s`` then ``Name``, joined by
   spaces; rows ``0x%016llx|0x%016llx|%-5s|%-5s|0x%-3x|%-8s|%s`` (hex radix, LP64).
@@ -238,7 +240,10 @@ def member(name: str, value: int | str, depth: int = 0) -> Value:
 def whatis_symbol(
     address: int, symbol: str, offset: int, module: str, segment: str = "text"
 ) -> Whatis:
-    """``ADDR is SYMBOL+0xOFF, in MODULE's SEGMENT segment`` (genunix's module callback)."""
+    """``ADDR is SYMBOL+0xOFF, in MODULE's SEGMENT segment`` (genunix's module callback).
+
+    ``segment`` is ``text``, ``data`` or ``bss`` (kmem.c ``whatis_walk_modctl()``).
+    """
     sym = symbol if offset == 0 else f"{symbol}+{offset:#x}"
     return Whatis(address, f"{sym}, in {module}'s {segment} segment")
 
