@@ -95,7 +95,8 @@ def _as_a_terminal(cwd: Path, argv: list[str]) -> Iterator[_Captured]:
     old_cwd = Path.cwd()
     os.environ.update(TERMINAL)
     sys.argv = argv
-    sys.stdin = io.StringIO("")  # as a subprocess's /dev/null: nothing to read, not a tty
+    # As a subprocess's /dev/null: nothing to read, not a tty, with a .buffer.
+    sys.stdin = io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8")
     os.chdir(cwd)
     captured = _Captured()
     try:
