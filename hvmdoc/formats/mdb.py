@@ -22,9 +22,13 @@ Records (frozen dataclasses; field names are public API):
 
 Sources (illumos-gate, ``usr/src/cmd/mdb/common/mdb/``):
 
-- ``mdb_print.c`` (``::print``): integers in hex with ``0x`` (``0`` for zero),
-  ``char *`` members as the pointer then the quoted string, struct members as
-  ``name = value`` indented four spaces per level.
+- ``mdb_print.c`` (``::print``): ``elt_print()`` indents each member by
+  ``pa_tab`` (4) spaces per level and writes ``name = `` before the value;
+  ``print_sou()`` opens a struct with ``{`` and ``print_close_sou()`` closes it;
+  ``print_ptr()`` prints a pointer with ``%a`` (``0`` for NULL, ``symbol+0xoff``
+  when it falls in a symbol, else ``0x`` hex) and, for a printable ``char *``,
+  the string in double quotes after a space; char arrays print ``[ "text" ]``;
+  integers print in hex with ``0x`` (``0`` for zero), as the seed shows.
 - ``mdb_whatis.c``, ``mdb_whatis_report_address()``: ``"%p is "`` then ``"%a, "``
   and the caller's text; genunix's module callback (``modules/genunix/kmem.c``,
   ``whatis_modctl_match()``/``whatis_walk_modctl()``) adds ``"in %s's %s\\n"``
