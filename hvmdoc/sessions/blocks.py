@@ -307,6 +307,17 @@ def load(page: Page, scenarios: Collection[str] | None = None) -> tuple[Document
     """Classify ``page``'s fences and split its sessions into steps; collect every error."""
     errors: list[BlockError] = []
     host = _front_matter_host(page, errors)
+    if host.scenario is not None and scenarios is not None and host.scenario not in scenarios:
+        line = next(
+            (n for n, text in enumerate(page.text.splitlines(), 1) if "scenario:" in text), 1
+        )
+        errors.append(
+            BlockError(
+                page.path,
+                line,
+                f"unknown scenario {host.scenario!r} (known: {', '.join(sorted(scenarios))})",
+            )
+        )
     blocks: list[Block] = []
     for fence in page.fences:
         block = _classify(fence, errors, scenarios)

@@ -67,6 +67,9 @@ def test_front_matter_errors() -> None:
         in errors_of("---\nhvmdoc:\n  scenery: x\n---\n")[0]
     )
     assert "hvmdoc.seed must be an integer" in errors_of("---\nhvmdoc:\n  seed: x\n---\n")[0]
+    assert errors_of("---\ntitle: t\nhvmdoc:\n  scenario: mars\n---\n") == [
+        "page.md:4: unknown scenario 'mars' (known: emy-17)"
+    ]
 
 
 def test_a_session_needs_a_host_unless_it_only_runs_real_commands() -> None:
