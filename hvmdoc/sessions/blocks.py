@@ -9,6 +9,7 @@ the first two. Everything wrong with a block is collected as a
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,10 +193,13 @@ def _session(
     problems: list[str] = []
     unknown = [a for a in attributes if a.startswith("data-") and a not in SESSION_ATTRIBUTES]
     if unknown:
-        problems.append(
-            f"unknown attribute {unknown[0]} on a session block "
-            f"(known: {', '.join(sorted(SESSION_ATTRIBUTES))})"
+        close = difflib.get_close_matches(unknown[0], SESSION_ATTRIBUTES, n=1)
+        hint = (
+            f"did you mean {close[0]}?"
+            if close
+            else f"known: {', '.join(sorted(SESSION_ATTRIBUTES))}"
         )
+        problems.append(f"unknown attribute {unknown[0]} on a session block ({hint})")
     if not fence.closed:
         problems.append("the fence is never closed")
     elide = attributes.get("data-elide", "on")

@@ -40,6 +40,7 @@ def test_split_commands_keeps_semicolons_in_quotes_and_d_clauses() -> None:
     [
         (fence("# a", 'data-scenario="mars" '), "6: unknown scenario 'mars'"),
         (fence("# a", 'data-colour="red" '), "6: unknown attribute data-colour"),
+        (fence("# a", 'data-stup="x" '), "data-stup on a session block (did you mean data-setup?)"),
         (fence("# a", 'data-elide="maybe" '), 'data-elide must be "on" or "off"'),
         (fence("# a", 'data-seed="x" '), "data-seed must be an integer"),
         (fence("# a", 'data-meanwhile="vmadm start x" '), "data-meanwhile needs"),
