@@ -8,6 +8,7 @@ reported as ``FILE:LINE:COL: message`` on stderr with exit status 2.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +26,9 @@ _HEX_FIELDS = frozenset({"address", "frame_pointer", "value", "size"})
 def open_text(file: str) -> tuple[TextIO, str]:
     """The input stream and its name for messages (``<stdin>`` for ``-``)."""
     if file == "-":
-        return sys.stdin, "<stdin>"
+        # Undecodable bytes must not end the run with a traceback.
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        return stdin, "<stdin>"
     try:
         return open(file, encoding="utf-8", errors="replace"), file
     except OSError as exc:
@@ -145,5 +148,5 @@ def command(ctx: click.Context, tool: str, file: str, as_json: bool, fields: str
         click.echo(error.message, err=True)
         sys.exit(EXIT_BAD_INPUT)  # not ctx.exit: `python -m hvmdoc` ignores main()'s return
     finally:
-        if stream is not sys.stdin:
+        if source != "<stdin>":
             stream.close()

@@ -59,7 +59,7 @@ def command(ctx: click.Context, file: str, symbols_file: str | None, scenario: s
             for line in symbolize(stream, table, source):
                 out.write(line + "\n")
         finally:
-            if stream is not sys.stdin:
+            if source != "<stdin>":
                 stream.close()
     except ParseError as error:
         sys.stdout.flush()

@@ -121,3 +121,9 @@ def test_parse_o_selects_record_fields_for_dtrace() -> None:
     assert result.stdout.decode().splitlines() == ["Firing cpu=48 id=8666", "Firing cpu=72 id=9030"]
     unknown = hvmdoc("parse", "dtrace", "-o", "nope", stdin=b"")
     assert unknown.returncode == 2 and b"no dtrace record has nope" in unknown.stderr
+
+
+def test_undecodable_input_is_replaced_not_a_traceback() -> None:
+    result = hvmdoc("parse", "dtrace", "--json", stdin=b"dtrace: caf\xe9\n")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"record": "Message", "text": "caf\ufffd"}
