@@ -141,21 +141,23 @@ class InterruptFlag:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def run_job(job: Job, out: TextIO) -> None:
+def run_job(job: Job, out: TextIO, flag: InterruptFlag | None = None) -> None:
     """Show a foreground job's output as it comes until Ctrl-C, then its exit output.
 
-    The tty itself echoes ``^C`` (it is in cooked mode while a job runs); what
-    follows is only what the program prints on the way out.
+    ``flag`` is the caller's active :class:`InterruptFlag` (one is set up here
+    otherwise). The tty itself echoes ``^C`` (it is in cooked mode while a job
+    runs); what follows is only what the program prints on the way out.
     """
-    with InterruptFlag() as flag:
-        while not flag.event.wait(POLL_INTERVAL):
-            chunk = job.read()
-            if chunk:
-                out.write(chunk)
-                out.flush()
+    if flag is None:
+        with InterruptFlag() as own:
+            run_job(job, out, own)
+        return
+    while not flag.event.wait(POLL_INTERVAL):
         chunk = job.read()
-    if chunk:
-        out.write(chunk)
+        if chunk:
+            out.write(chunk)
+            out.flush()
+    out.write(job.read())
     out.write(job.interrupt())
     out.flush()
 
@@ -169,40 +171,53 @@ def interactive(
 ) -> int:
     """Prompt, run, show, until ``exit`` or Ctrl-D; return the exit status (0).
 
+    Ctrl-C only interrupts the line editor or a foreground job: while anything
+    else runs, SIGINT just raises a flag, so the model is never stopped halfway.
     ``after_command`` runs after each line (``--record`` saves the page there, so
     closing the window loses nothing).
     """
     while True:
-        out.write(term.pending())
-        out.flush()
+        with InterruptFlag():
+            out.write(term.pending())
+            out.flush()
+            prompt = term.prompt
         try:
-            line = read_line(term.prompt)
+            line = read_line(prompt)
         except KeyboardInterrupt:
             continue
         except EOFError:
             # EOF ends mdb (``$q``) or the login shell (bash prints "logout").
-            out.write(term.execute("$q" if term.in_mdb else "exit"))
-            after_command()
+            line = "$q" if term.in_mdb else "exit"
+            with InterruptFlag():
+                out.write(term.execute(line))
+                after_command()
             if term.closed:
                 return 0
             continue
-        if not term.in_mdb and line.strip() == RESET_WORD:
-            out.write(term.reset())
-            continue
-        try:
-            result = term.start(line)
-            if isinstance(result, str):
-                out.write(result)
-            else:
-                run_job(result, out)
-        except HvmdocError:
-            raise
-        except Exception as exc:  # a bug in hvmdoc must not end a trainee's session
-            print(f"hvmdoc: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        out.flush()
-        after_command()
+        with InterruptFlag() as flag:
+            _run_line(term, line, out, flag)
+            after_command()
         if term.closed:  # `exit` or `logout`: the shell printed "logout" and ended
             return 0
+
+
+def _run_line(term: Term, line: str, out: TextIO, flag: InterruptFlag) -> None:
+    """One line typed at the prompt: ``reset``, or whatever the terminal runs."""
+    if not term.in_mdb and line.strip() == RESET_WORD:
+        out.write(term.reset())
+        return
+    try:
+        result = term.start(line)
+        if isinstance(result, str):
+            out.write(result)
+        else:
+            flag.event.clear()  # Ctrl-C from now on is meant for this job
+            run_job(result, out, flag)
+    except HvmdocError:
+        raise
+    except Exception as exc:  # a bug in hvmdoc must not end a trainee's session
+        print(f"hvmdoc: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    out.flush()
 
 
 def scripted(term: Term, lines: Iterable[str], out: TextIO) -> int:

@@ -58,6 +58,8 @@ class StubTerm:
             self.mdb = False
         elif line == "exit" and not self.mdb:
             self.closed = True
+        elif line == "ctrl-c now":  # the key pressed while a command runs
+            os.kill(os.getpid(), signal.SIGINT)
         return f"ran {line}\n"
 
     def start(self, line: str) -> Job | str:
@@ -141,3 +143,22 @@ def test_scripted_prints_prompt_line_output() -> None:
     term, out = StubTerm(), io.StringIO()
     repl.scripted(term, ["mdb -k\n", "::help\n", "$q"], out)
     assert out.getvalue() == "# mdb -k\nran mdb -k\n> ::help\nran ::help\n> $q\nran $q\n"
+
+
+def test_ctrl_c_while_a_command_runs_does_not_stop_it_or_the_shell() -> None:
+    term, out = StubTerm(), io.StringIO()
+    items: list[str | type[BaseException]] = ["ctrl-c now", "echo after", "exit"]
+    assert repl.interactive(term, reader(items), out) == 0
+    assert term.lines == ["ctrl-c now", "echo after", "exit"]
+    assert "ran ctrl-c now\n" in out.getvalue()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_foreground_job_run_from_the_loop_stops_on_ctrl_c() -> None:
+    term, out = StubTerm(), io.StringIO()
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    assert repl.interactive(term, reader(["dtrace -n x", "exit"]), out) == 0
+    timer.join()
+    assert term.job.interrupted
+    assert out.getvalue().startswith("tick 1\ntick 2\nbye\n")
