@@ -28,11 +28,3 @@ class BlockError(BadInput):
         self.path = path
         self.line = line
         self.detail = message
-
-
-class BadPages(BadInput):
-    """Several :class:`BlockError` found in one pass, reported together."""
-
-    def __init__(self, errors: list[BlockError]) -> None:
-        super().__init__("\n".join(error.message for error in errors))
-        self.errors = errors

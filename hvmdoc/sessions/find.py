@@ -50,7 +50,6 @@ class Page:
     path: Path
     text: str
     front_matter: dict[str, Any] = field(default_factory=dict)
-    front_matter_line: int = 1
     fences: list[Fence] = field(default_factory=list)
 
 
