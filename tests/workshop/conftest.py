@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from shellpty import TIMEOUT, Spawn
 from support import ROOT
-
-#: Seconds to wait for any one expected piece of output: generous, because the
-#: machine may be busy; a passing run waits far less.
-TIMEOUT = 30
-#: The prompt as the line editor draws it (it moves the cursor over the trailing blank).
-PROMPT = "[root@emy-17 /root]#"
 
 
 @pytest.fixture
@@ -33,9 +28,6 @@ def shell_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         }
     )
     return env
-
-
-Spawn = Callable[..., Any]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pexpect
-from conftest import PROMPT, Spawn
+from shellpty import PROMPT, Spawn
 from support import ROOT
 
 DTRACE = "dtrace -n 'hvm_excl_*:entry { stack() }'"
