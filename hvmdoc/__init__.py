@@ -9,11 +9,8 @@ for real tool output (:mod:`hvmdoc.formats`), emulated tools
 (:mod:`hvmdoc.sessions`).
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("hvmdoc")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+#: The package version; tests/test_cli_front_door.py holds it equal to pyproject.toml's
+#: (a literal, not importlib.metadata, which costs every command ~20 ms of start-up).
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -1,5 +1,7 @@
 """``python -m hvmdoc`` runs the CLI."""
 
+import sys
+
 from hvmdoc.cli import main
 
-main()
+sys.exit(main())

@@ -40,3 +40,18 @@ def test_every_subcommand_has_help() -> None:
         result = run_cli(name, "--help")
         assert result.returncode == 0, (name, result.stderr)
         assert "Usage:" in result.stdout
+
+
+def test_version_literal_matches_pyproject() -> None:
+    import tomllib
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    declared = tomllib.loads(pyproject.read_text())["project"]["version"]
+    assert declared == __version__
+
+
+def test_python_dash_m_propagates_exit_status() -> None:
+    result = run_cli("race", "--bhyve", "-1", "--kvm", "1")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr

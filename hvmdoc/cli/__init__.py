@@ -60,10 +60,15 @@ def cli() -> None:
     """
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """Console entry point: run the CLI, turning every error into one stderr line."""
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: run the CLI and return its exit status.
+
+    Every error becomes one line on stderr. With ``standalone_mode=False`` click
+    returns the status a command passed to ``ctx.exit(n)``; anything else a
+    command returns means success.
+    """
     try:
-        return cli.main(args=argv, prog_name="hvmdoc", standalone_mode=False)
+        result: Any = cli.main(args=argv, prog_name="hvmdoc", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:
@@ -90,3 +95,4 @@ def main(argv: list[str] | None = None) -> Any:
             err=True,
         )
         sys.exit(70)  # EX_SOFTWARE (sysexits.h): a bug in hvmdoc, not in the input
+    return result if isinstance(result, int) else 0
