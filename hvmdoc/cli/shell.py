@@ -163,7 +163,13 @@ def _interactive_local(
 
 
 def _attached(socket_path: Path | None, record: Path | None, plain: bool) -> int:
-    from hvmdoc.workshop.attach import RemoteTerminal, find_socket
+    try:
+        from hvmdoc.workshop.attach import RemoteTerminal, find_socket
+    except (ImportError, AttributeError):  # no AF_UNIX (Windows)
+        raise BadInput(
+            "--attach needs Unix sockets, which this system lacks: "
+            "run dtrace in the background instead (dtrace -n '...' &)"
+        ) from None
 
     path = socket_path or find_socket()
     term = RemoteTerminal(path)
