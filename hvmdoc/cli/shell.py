@@ -8,7 +8,6 @@ stdin a pipe or file it prints the transcript exactly as ``hvmdoc run`` does.
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -135,25 +134,30 @@ def command(
     sys.exit(_interactive_local(term, host, spec, hint, record, plain))
 
 
-def _serve(host: SharedHost) -> HostServer | None:
-    """Serve the host to ``--attach``; None where Unix sockets are missing (Windows)."""
+def _serve(host: SharedHost) -> tuple[HostServer | None, str]:
+    """Serve the host to ``--attach``: the server, or None and why not."""
     try:
         from hvmdoc.workshop.attach import HostServer
     except (ImportError, AttributeError):
-        return None
-    with contextlib.suppress(OSError, HvmdocError):
-        return HostServer.open(host)
-    return None
+        return None, "this system has no Unix sockets; use a background job (CMD &)"
+    try:
+        return HostServer.open(host), ""
+    except HvmdocError as exc:
+        return None, exc.message
+    except OSError as exc:
+        return None, str(exc.strerror or exc)
 
 
 def _interactive_local(
     term: Term, host: SharedHost, spec: HostSpec, hint: str, record: Path | None, plain: bool
 ) -> int:
-    server = _serve(host)
+    server, why_not = _serve(host)
     click.echo(f"hvmdoc shell: an emulated SmartOS global zone, scenario {spec.scenario}")
     click.echo(f"Seed {spec.seed}; repeat this run with: {hint}")
     if server is not None:
         click.echo("Another terminal on this host: hvmdoc shell --attach")
+    else:
+        click.echo(f"No second terminal on this host: {why_not}")
     click.echo("`help` lists the commands, `reset` starts over, `exit` or Ctrl-D leaves.")
     try:
         return _loop(term, record, plain)
