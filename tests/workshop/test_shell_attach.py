@@ -156,3 +156,32 @@ def test_a_shared_runtime_dir_is_refused(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("HVMDOC_RUNTIME_DIR", str(open_dir))
     with pytest.raises(HvmdocError, match="mode 0700"):
         runtime_dir()
+
+
+def test_an_attached_terminal_records_its_own_view(
+    served: tuple[SharedHost, HostServer], tmp_path: Path
+) -> None:
+    host, server = served
+    local = host.terminal()
+    remote = RemoteTerminal(server.path)
+    try:
+        remote.execute("mdb -k")
+        local.execute("vmadm start $(vm kvm-debian8)")
+        remote.execute("hvm_excl_holder::print")
+        remote.execute("$q")
+        page = tmp_path / "remote.md"
+        page.write_text(remote.record())
+    finally:
+        remote.close()
+    text = page.read_text()
+    assert 'data-setup="vmadm start $(vm kvm-debian8)"' in text
+    assert '> hvm_excl_holder::print\n0xfffffffff8224185 "SmartOS KVM"' in text
+    check = subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "check", str(page)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
