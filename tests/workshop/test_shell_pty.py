@@ -186,3 +186,27 @@ def test_plain_input_fallback_keeps_the_same_rules(spawn_shell: Spawn, tmp_path:
         check=False,
     )
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_background_dtrace_prints_at_the_prompt_and_history_recalls(spawn_shell: Spawn) -> None:
+    first = spawn_shell("--seed", "10")
+    _at_prompt(first)
+    _run(first, DTRACE + " &", "[1] ", "matched 2 probes")
+    second = spawn_shell("--attach")
+    _at_prompt(second)
+    _run(second, "vmadm start $(vm test)", "Successfully started VM")
+    # The first window sits at its prompt; the firing appears without a key pressed.
+    first.expect_exact("hvm_excl_hold:entry")
+    first.expect_exact("unix`sys_syscall+0x19f")
+    # Up-arrow recalls the previous line, as in bash.
+    _run(first, "uname -v", "joyent_")
+    first.send("\x1b[A")
+    first.expect_exact("uname -v")
+    first.send("\r")
+    first.expect_exact("joyent_")  # output only the recalled command prints
+    _at_prompt(first)
+    _run(first, "jobs", "Running")
+    second.sendline("exit")
+    second.expect(pexpect.EOF)
+    first.sendline("exit")
+    first.expect(pexpect.EOF)
