@@ -28,16 +28,14 @@ DEFAULT_SCENARIO = "emy-17"
 
 
 def _open_local(spec: HostSpec) -> tuple[Term, SharedHost]:
-    """A terminal on a new host, and that host (kept for the attach server)."""
+    """A terminal on a new host, and that host (kept for the attach server).
+
+    An unknown scenario, platform or CPU is :class:`BadInput` from the tools'
+    ``HostSession``, naming what the model knows.
+    """
     from hvmdoc.workshop.shared import SharedHost
 
-    try:
-        host = SharedHost(spec)
-    except HvmdocError:
-        raise
-    except Exception as exc:  # the model's own errors: unknown scenario, platform, cpu
-        message = getattr(exc, "message", None) or str(exc)
-        raise BadInput(message) from exc
+    host = SharedHost(spec)
     return host.terminal(), host
 
 
