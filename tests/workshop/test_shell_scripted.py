@@ -49,10 +49,18 @@ def _hvmdoc(*args: str, stdin: str, cwd: Path = ROOT) -> subprocess.CompletedPro
     )
 
 
-@pytest.mark.parametrize("seed", ["4", "5"])
-def test_scripted_shell_equals_hvmdoc_run_line_for_line(seed: str) -> None:
-    shell = _hvmdoc("shell", "--seed", seed, stdin=SCRIPT)
-    run = _hvmdoc("run", "--seed", seed, "-", stdin=SCRIPT)
+@pytest.mark.parametrize(
+    "host",
+    [
+        ["--seed", "4"],
+        ["--seed", "6"],
+        ["--seed", "7", "--platform", "post-fix", "--cpu", "amd"],
+    ],
+    ids=["seed-4", "seed-6", "post-fix-amd"],
+)
+def test_scripted_shell_equals_hvmdoc_run_line_for_line(host: list[str]) -> None:
+    shell = _hvmdoc("shell", *host, stdin=SCRIPT)
+    run = _hvmdoc("run", *host, "-", stdin=SCRIPT)
     assert run.returncode == 0, run.stderr
     assert shell.returncode == 0, shell.stderr
     assert shell.stderr == ""
