@@ -34,7 +34,7 @@ site: $(STAMP)
 site-offline: $(STAMP)
 	HVMDOC_OFFLINE=true $(BIN)/mkdocs build --strict --site-dir site-offline
 
-test: $(STAMP)
+test: $(STAMP) wheelhouse
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
