@@ -29,7 +29,7 @@ def _count(value: str, name: str) -> int:
 
 def render_table(result: RaceResult) -> list[str]:
     """The text table: a heading line, then one row per outcome."""
-    state = "fixed (OS-7080)" if result.fixed else "pre-fix"
+    state = result.platform.label + (", OS-7080" if result.fixed else "")
     lines = [
         f"platform {result.platform.stamp} ({state}), cpu {result.cpu}: "
         f"{result.bhyve} bhyve + {result.kvm} kvm autoboot VMs, every start order equally likely",

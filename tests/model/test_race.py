@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from hvmdoc.cli import main
 from hvmdoc.cli.race import command
+from hvmdoc.model.platform import parse_platform
 from hvmdoc.model.race import race, race_by_enumeration
 
 PLATFORMS = ["pre-fix", "post-fix", "hma-v2"]
@@ -120,6 +121,23 @@ def test_cli_table() -> None:
     assert lines[1].split() == ["HOLDER", "FRACTION", "PROBABILITY", "UNACCELERATED", "FAILED"]
     assert lines[2].split() == ["bhyve", "3/4", "0.750000", "1", "0"]
     assert lines[3].split() == ["SmartOS", "KVM", "1/4", "0.250000", "0", "3"]
+
+
+@pytest.mark.parametrize(
+    ("platform", "state"),
+    [
+        ("pre-fix", "pre-fix"),
+        ("post-fix", "post-fix, OS-7080"),
+        ("hma-v2", "hma-v2, OS-7080"),
+        ("20180829T000000Z", "pre-fix"),
+    ],
+)
+def test_cli_table_heading_names_the_platform_once(platform: str, state: str) -> None:
+    result = CliRunner().invoke(command, ["--bhyve", "1", "--kvm", "1", "--platform", platform])
+    heading = result.output.splitlines()[0]
+    assert result.exit_code == 0
+    assert heading.startswith(f"platform {parse_platform(platform).stamp} ({state}), cpu intel:")
+    assert "((" not in heading and "))" not in heading
 
 
 @pytest.mark.parametrize(
