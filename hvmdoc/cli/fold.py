@@ -41,6 +41,8 @@ def command(ctx: click.Context, file: str, offsets: bool) -> None:
     except ParseError as error:
         click.echo(error.message, err=True)
         sys.exit(EXIT_BAD_INPUT)  # not ctx.exit: `python -m hvmdoc` ignores main()'s return
+    except OSError as exc:  # the open worked, a read did not (EIO, a device): bad input
+        raise BadInput(f"{name}: cannot read: {exc.strerror or exc}") from None
     finally:
         if source is not sys.stdin.buffer:
             source.close()

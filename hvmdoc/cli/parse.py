@@ -35,6 +35,24 @@ def open_text(file: str) -> tuple[TextIO, str]:
         raise BadInput(f"{file}: cannot read: {exc.strerror or exc}") from None
 
 
+def read_lines(stream: Iterable[str], name: str) -> Iterator[str]:
+    """The lines of ``stream``; a read that fails after the open (EIO, a
+    device, a vanished NFS file) is :class:`BadInput` naming ``name``, not a crash.
+
+    Records printed before the failure stand: the caller has written them already.
+    """
+    iterator = iter(stream)
+    while True:
+        try:
+            line = next(iterator)
+        except StopIteration:
+            return
+        except OSError as exc:
+            sys.stdout.flush()
+            raise BadInput(f"{name}: cannot read: {exc.strerror or exc}") from None
+        yield line
+
+
 def _parser(tool: str, fields: str | None) -> Callable[[Iterable[str], str], Iterator[Any]]:
     if tool == "vmadm":
         from hvmdoc.formats import vmadm
@@ -136,7 +154,7 @@ def command(ctx: click.Context, tool: str, file: str, as_json: bool, fields: str
     stream, source = open_text(file)
     out = sys.stdout
     try:
-        for record in parse(stream, source):
+        for record in parse(read_lines(stream, source), source):
             if only is not None and not only.intersection(
                 f.name for f in dataclasses.fields(record)
             ):

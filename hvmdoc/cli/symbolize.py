@@ -42,7 +42,7 @@ def command(ctx: click.Context, file: str, symbols_file: str | None, scenario: s
 
     Exit status: 0 success, 2 bad input (FILE:LINE:COL: message) or unreadable file.
     """
-    from hvmdoc.cli.parse import open_text
+    from hvmdoc.cli.parse import open_text, read_lines
 
     if symbols_file is not None and scenario is not None:
         raise BadInput("give --symbols or --scenario, not both")
@@ -50,13 +50,13 @@ def command(ctx: click.Context, file: str, symbols_file: str | None, scenario: s
         if symbols_file is not None:
             nm, nm_name = open_text(symbols_file)
             with nm:
-                table = SymbolTable.from_nm(nm, nm_name)
+                table = SymbolTable.from_nm(read_lines(nm, nm_name), nm_name)
         else:
             table = scenario_table(scenario or "emy-17")
         stream, source = open_text(file)
         out = sys.stdout
         try:
-            for line in symbolize(stream, table, source):
+            for line in symbolize(read_lines(stream, source), table, source):
                 out.write(line + "\n")
         finally:
             if source != "<stdin>":
