@@ -316,6 +316,14 @@ def test_check_update_is_idempotent(tmp_path: Path) -> None:
     assert hvmdoc("check", str(page)).returncode == 0
 
 
+def test_check_of_a_directory_without_pages_is_bad_input(tmp_path: Path) -> None:
+    # `hvmdoc check doc` in CI where the pages moved must not pass by checking nothing.
+    (tmp_path / "notes.txt").write_text("no markdown here\n")
+    result = hvmdoc("check", str(tmp_path))
+    assert_one_line_error(result)
+    assert str(tmp_path) in error_lines(result)[0]
+
+
 # --------------------------------------------------------------------------- shell
 
 

@@ -123,11 +123,18 @@ def read_page(path: Path) -> Page:
 
 
 def markdown_files(paths: list[Path]) -> list[Path]:
-    """The ``*.md`` files named or found below ``paths``, sorted, each once."""
+    """The ``*.md`` files named or found below ``paths``, sorted, each once.
+
+    A missing path, or a directory with no page below it, is a :class:`BlockError`.
+    """
     found: dict[Path, None] = {}
     for path in paths:
         if path.is_dir():
-            for item in sorted(path.rglob("*.md")):
+            pages = sorted(path.rglob("*.md"))
+            if not pages:
+                # `hvmdoc check doc` where the pages moved must not pass by checking nothing.
+                raise BlockError(path, 0, "no Markdown page (*.md) in this directory")
+            for item in pages:
                 found.setdefault(item, None)
         elif path.exists():
             found.setdefault(path, None)
