@@ -31,7 +31,9 @@ def main() -> None:
     try:
         test = host.find_vm("test")
         host.start(test.uuid)
-        host.stop(test.uuid)
+        # force=True is `vmadm stop -F`: before OS-6745 (release-20180329)
+        # vmadm refused to stop a bhyve VM without it.
+        host.stop(test.uuid, force=True)
     finally:
         host.kernel.events.unsubscribe(handle)
 

@@ -82,6 +82,13 @@ class NotRunning(VMStateError):
     vmadm_exit_status = 0
 
 
+class StopUnsupported(VmadmError):
+    """``VM.stop`` of a bhyve VM without force before OS-6745: smartos-live
+    release-20180315 ``VM.js`` ``exports.stop`` step ``_unsupportedBhyve``:
+    "stop is not yet supported for bhyve without force" (no ``err.code``;
+    vmadm.js prints the bare message and exits 1)."""
+
+
 class UnknownBrand(VmadmError):
     """``VM.create`` validation: 'Invalid brand while validating payload: "<brand>"'."""
 
@@ -113,6 +120,7 @@ __all__ = [
     "KernelPanic",
     "ModelError",
     "NotRunning",
+    "StopUnsupported",
     "UnknownBrand",
     "UnknownCPU",
     "UnknownPlatform",

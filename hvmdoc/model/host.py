@@ -10,7 +10,11 @@ TritonDataCenter/smartos-live ``src/vm/sbin/vmadm.js`` and
   ``autoboot=true``.
 * ``stop``: ``VM <uuid> is already not 'running' (currently: <state>)`` (code
   ``ENOTRUNNING``, exit 0); success prints ``Successfully completed stop for VM
-  <uuid>``; stop sets ``autoboot=false``.
+  <uuid>``; stop sets ``autoboot=false``. Before OS-6745 (platforms before
+  ``20180329T000000Z``) ``VM.stop`` without force refuses any bhyve VM, running
+  or not, before it touches autoboot: ``stop is not yet supported for bhyve
+  without force`` (exit 1). ``stop -F`` is ``VM.js`` ``halt()``: ``zoneadm halt
+  -X`` (zone shutdown, then zone destroy), then ``autoboot=false``.
 * unknown VM: vmload's ``VM <uuid> not found in zoneadm``, wrapped by vmadm
   (``Unable to start VM <uuid>: ...``, ``Failed to delete VM <uuid>: ...``).
 * a bad uuid argument: ``Invalid or missing UUID for <command>`` (``getUUID()``).
@@ -39,6 +43,7 @@ from hvmdoc.model.errors import (
     InvalidPayload,
     InvalidUUID,
     NotRunning,
+    StopUnsupported,
     UnknownBrand,
     UnknownVM,
     VMStateError,
@@ -455,16 +460,26 @@ class Host:
     def stop(self, key: str, force: bool = False) -> VM:
         """``vmadm stop [-F]``: halt the VM's zone; ``autoboot`` becomes false.
 
-        ``force`` is accepted for vmadm's ``-F`` (the model's halt is immediate).
+        Without ``force`` (``VM.stop``): a bhyve VM on a platform before OS-6745
+        raises :class:`StopUnsupported` (before the state check, autoboot
+        untouched); otherwise autoboot is cleared, then a VM not running raises
+        :class:`NotRunning`. With ``force`` (``VM.js`` ``halt()``): a VM not
+        running raises :class:`NotRunning` with autoboot untouched; otherwise the
+        zone is halted and autoboot cleared. The model's clean shutdown and its
+        halt reach the same zone shutdown and zone destroy.
         """
         with self._lock:
             vm = self.find_vm(key, "stop")
-            vm.autoboot = False  # VM.stop: 'set autoboot=false'
+            if not force:
+                if vm.brand == "bhyve" and not self.platform.bhyve_stop:
+                    raise StopUnsupported("stop is not yet supported for bhyve without force")
+                vm.autoboot = False  # VM.stop: 'set autoboot=false' before the state check
             if vm.state != "running":
                 raise NotRunning(f"VM {vm.uuid} is already not 'running' (currently: {vm.state})")
             self._advance(5)
             self._halt_zone(vm)
             vm.state = "stopped"
+            vm.autoboot = False  # halt(): zonecfg 'set autoboot=false' after zoneadm halt
             return vm
 
     def _halt_zone(self, vm: VM) -> None:

@@ -5,6 +5,12 @@
 branches of TritonDataCenter/illumos-kvm (SmartOS builds each component from
 its ``release-YYYYMMDD`` branch):
 
+* OS-6745 (smartos-live 56fa0c70, 2018-03-19: ``vmadm stop`` without ``-F``
+  for bhyve): ``release-20180315``'s ``VM.js`` refuses it with ``stop is not
+  yet supported for bhyve without force``; the commit is not on
+  ``release-20180315`` and is first on ``release-20180329`` (checked in
+  TritonDataCenter/smartos-live), so stamps from ``20180329T000000Z`` on stop
+  a bhyve VM gracefully (assumption ``os-6745-first-release``).
 * OS-6400 (the HVM exclusion lock; illumos-kvm 8c4fef5, 2017-10-16) is first in
   ``release-20171026``; the model starts there (earlier stamps are refused).
 * OS-7080 (illumos-kvm 08e1d7f, 2018-07-31; illumos-joyent befffd5) is *not* in
@@ -26,6 +32,8 @@ from hvmdoc.model.errors import UnknownPlatform
 
 #: First stamp whose kernel has the exclusion lock (release-20171026).
 LOCK_STAMP = "20171026T000000Z"
+#: First stamp whose vmadm stops a bhyve VM without -F (OS-6745, release-20180329).
+BHYVE_STOP_STAMP = "20180329T000000Z"
 #: First stamp carrying OS-7080 (release-20180830; see module doc).
 FIX_STAMP = "20180830T000000Z"
 #: First stamp with HMA version 2 (assumption ``hma-v2-cutover``).
@@ -55,6 +63,11 @@ class Platform:
     def uname_v(self) -> str:
         """What ``uname -v`` prints: ``joyent_<stamp>``."""
         return f"joyent_{self.stamp}"
+
+    @property
+    def bhyve_stop(self) -> bool:
+        """Whether ``vmadm stop`` (no ``-F``) works for bhyve VMs (OS-6745)."""
+        return self.stamp >= BHYVE_STOP_STAMP
 
     @property
     def label(self) -> str:
@@ -115,6 +128,7 @@ def parse_cpu(text: str | None) -> str:
 
 __all__ = [
     "ALIASES",
+    "BHYVE_STOP_STAMP",
     "CPU_VENDORS",
     "FIX_STAMP",
     "HMA2_STAMP",

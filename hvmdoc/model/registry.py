@@ -99,6 +99,19 @@ _ALL = (
         "hvmdoc/model/platform.py",
     ),
     Assumption(
+        "os-6745-first-release",
+        "The first platform whose vmadm stops a bhyve VM without -F is 20180329",
+        "Platform stamps before 20180329T000000Z refuse 'vmadm stop' (and 'halt') of a "
+        "bhyve VM without -F with 'stop is not yet supported for bhyve without force' "
+        "(exit 1); from 20180329T000000Z on it stops like any VM. 'vmadm stop -F' "
+        "works on every platform.",
+        "smartos-live commit 56fa0c70 (OS-6745, 2018-03-19) removed the refusal from "
+        "VM.js exports.stop; it is not on the release-20180315 branch and is on "
+        "release-20180329 (checked in TritonDataCenter/smartos-live). That the "
+        "release's platform stamps start on its branch date is assumed, as for OS-7080.",
+        "hvmdoc/model/platform.py (BHYVE_STOP_STAMP), hvmdoc/model/host.py (Host.stop)",
+    ),
+    Assumption(
         "hma-v2-cutover",
         "When HMA gained AMD SVM and hma_register_exclusive",
         "Platform stamps from 20190328T000000Z on have the later HMA: AMD SVM "

@@ -388,8 +388,10 @@ def _model_error(ctx: Context, exc: Exception) -> int:
 def _start(
     ctx: Context, host: Host, command: str, parsed: dict[str, Any], remain: list[str]
 ) -> int:
-    """``start``/``boot``: ``Successfully started VM``; an already running VM is a
-    wrapped ``EALREADYRUNNING`` message and exit 0 (``startVM()`` + ``main()``)."""
+    """``start``/``boot``: ``Successfully started VM``. vmadm.js (release-20180315)
+    ``startVM()`` wraps every ``VM.start`` error as ``Unable to start VM UUID:
+    MESSAGE`` (keeping ``err.code``) and ``main()`` treats ``EALREADYRUNNING``
+    as a no-op: the wrapped message on stderr, exit 0; any other error exits 1."""
     from hvmdoc.model.errors import AlreadyRunning, ModelError
 
     uuid = _get_uuid(command, remain)
@@ -408,24 +410,47 @@ def _start(
 
 
 def _stop(ctx: Context, host: Host, command: str, parsed: dict[str, Any], remain: list[str]) -> int:
-    """``stop``/``halt``/``reboot``: ``Successfully completed stop for VM``; a VM not
-    running is ``ENOTRUNNING``: its message, exit 0."""
+    """``stop``/``halt``: ``Successfully completed stop for VM``. vmadm.js
+    (release-20180315) passes ``VM.stop`` errors through unwrapped; ``main()``
+    treats ``ENOTRUNNING`` as a no-op (its message, exit 0) and exits 1 for any
+    other, e.g. a bhyve VM stopped without ``-F`` before OS-6745 (``stop is not
+    yet supported for bhyve without force``)."""
     from hvmdoc.model.errors import ModelError, NotRunning
 
-    name = "stop" if command == "halt" else command
-    uuid = _get_uuid(name, remain)
+    uuid = _get_uuid("stop" if command == "halt" else command, remain)
     try:
-        if name == "reboot":
-            host.stop(uuid, force=bool(parsed.get("force")))
-            host.start(uuid)
-        else:
-            host.stop(uuid, force=bool(parsed.get("force")))
+        host.stop(uuid, force=bool(parsed.get("force")))
     except NotRunning as exc:
         ctx.err(exc.message + "\n")
         return 0
     except ModelError as exc:
         return _model_error(ctx, exc)
-    _print(ctx.err, fmt.Completed(name, uuid))
+    _print(ctx.err, fmt.Completed("stop", uuid))
+    return 0
+
+
+def _reboot(
+    ctx: Context, host: Host, command: str, parsed: dict[str, Any], remain: list[str]
+) -> int:
+    """``reboot [-F]``: ``Successfully completed reboot for VM``. ``VM.reboot``
+    (release-20180315) refuses a VM not running with ``Cannot reboot vm from
+    state "STATE", must be "running"`` (no code: exit 1). The model reboots as
+    a halt then a start (assumption ``tools-vmadm-reboot``), so no bhyve
+    refusal applies (VM.js reboots non-vmadmd brands through ``zlogin
+    shutdown -i 6``, never ``VM.stop``)."""
+    from hvmdoc.model.errors import ModelError
+
+    uuid = _get_uuid(command, remain)
+    try:
+        vm = _vm_by_uuid(host, uuid)
+        if vm.state != "running":
+            ctx.err(f'Cannot reboot vm from state "{vm.state}", must be "running"\n')
+            return 1
+        host.stop(uuid, force=True)
+        host.start(uuid)
+    except ModelError as exc:
+        return _model_error(ctx, exc)
+    _print(ctx.err, fmt.Completed("reboot", uuid))
     return 0
 
 
@@ -602,7 +627,7 @@ _HANDLERS: dict[str, _Handler] = {
     "boot": _start,
     "stop": _stop,
     "halt": _stop,
-    "reboot": _stop,
+    "reboot": _reboot,
     "get": _get,
     "json": _get,
     "delete": _delete,

@@ -12,6 +12,7 @@ from hvmdoc.model.errors import (
     InvalidPayload,
     InvalidUUID,
     NotRunning,
+    StopUnsupported,
     UnknownBrand,
     UnknownCPU,
     UnknownPlatform,
@@ -226,7 +227,7 @@ def test_qemu_exec_rotates_vm_logs_and_logs_survive_reboot() -> None:
     host.start(KVM)
     first = host.read_file(log)
     host.stop(KVM)
-    host.stop(TEST)
+    host.stop(TEST, force=True)
     host.start(KVM)
     assert host.read_file(log + ".0") == first
     assert "open /dev/kvm" not in host.read_file(log)
@@ -279,3 +280,32 @@ def test_concurrent_vmadm_from_two_terminals_leaves_one_holder() -> None:
         assert len(users) == 1 and host.holder is not None
         winner = {"bhyve": "bhyve", "kvm": "SmartOS KVM"}[users.pop()]
         assert host.holder.text == winner
+
+
+def test_bhyve_stop_needs_force_before_os_6745() -> None:
+    host = load_scenario("emy-17")
+    host.start(TEST)
+    with pytest.raises(StopUnsupported) as refused:
+        host.stop(TEST)
+    assert refused.value.message == "stop is not yet supported for bhyve without force"
+    assert refused.value.vmadm_exit_status == 1
+    vm = host.find_vm(TEST)
+    assert vm.state == "running" and vm.autoboot and host.holder is not None
+    host.stop(TEST, force=True)
+    assert vm.state == "stopped" and not vm.autoboot and host.holder is None
+    graceful = load_scenario("emy-17", platform="20180329T000000Z")
+    graceful.start(TEST)
+    assert graceful.stop(TEST).state == "stopped"
+
+
+def test_stop_force_of_a_stopped_vm_keeps_autoboot() -> None:
+    # VM.js halt(): 'zone is already halted' -> ENOTRUNNING before any zonecfg
+    host = load_scenario("emy-17")
+    vm = host.find_vm(KVM)
+    vm.autoboot = True
+    with pytest.raises(NotRunning):
+        host.stop(KVM, force=True)
+    assert vm.autoboot
+    with pytest.raises(NotRunning):
+        host.stop(KVM)
+    assert not vm.autoboot, "VM.stop clears autoboot before its state check"

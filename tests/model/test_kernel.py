@@ -105,7 +105,7 @@ def test_zones_walk_and_variables() -> None:
     assert kernel.read_variable("vmmdev_inst_count") == 1
     assert kernel.read_variable("vmmdev_hvm_name") == KString(0xFFFFFFFFF82CADED, "bhyve")
     assert "hvm_excl_holder" in kernel.variables()
-    host.stop("test")
+    host.stop("test", force=True)
     assert [z.zone_id for z in kernel.zones()] == [0]
     host.start("test")
     assert host.find_vm("test").zone_id == zones[1].zone_id + 1, "zone ids are not reused"
@@ -119,7 +119,7 @@ def test_events_stop_after_unsubscribe() -> None:
     count = len(seen)
     assert count > 0
     host.kernel.events.unsubscribe(handle)
-    host.stop("test")
+    host.stop("test", force=True)
     assert len(seen) == count
 
 
@@ -141,7 +141,7 @@ def test_entry_and_return_events_nest_properly() -> None:
     host.start("test")
     host.start("kvm-debian8")
     host.stop("kvm-debian8")
-    host.stop("test")
+    host.stop("test", force=True)
     assert stack == [] and depth_ok and all(depth_ok)
 
 
@@ -155,7 +155,7 @@ def test_every_event_stack_is_consistent_with_the_symbol_table() -> None:
         for vm in list(host.vms):
             host.start(vm.uuid)
         for vm in list(host.vms)[::2]:
-            host.stop(vm.uuid)
+            host.stop(vm.uuid, force=True)
         host.delete(host.vms[-1].uuid)
         kernel = host.kernel
         assert events

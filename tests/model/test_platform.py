@@ -40,3 +40,17 @@ def test_cpu() -> None:
     assert parse_cpu(None) == "intel" and parse_cpu("AMD") == "amd"
     with pytest.raises(UnknownCPU):
         parse_cpu("sparc")
+
+
+@pytest.mark.parametrize(
+    ("text", "graceful"),
+    [
+        ("pre-fix", False),
+        ("20180328T235959Z", False),
+        ("20180329T000000Z", True),
+        ("post-fix", True),
+        ("hma-v2", True),
+    ],
+)
+def test_bhyve_stop_without_force_from_os_6745(text: str, graceful: bool) -> None:
+    assert parse_platform(text).bhyve_stop is graceful

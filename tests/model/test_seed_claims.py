@@ -87,10 +87,10 @@ def test_c_lock_released_when_last_vm_stops() -> None:
     events = lock_events(host)
     host.start(TEST)
     host.start(other.uuid)
-    host.stop(TEST)
+    host.stop(TEST, force=True)
     assert holder_text(host) == (0xFFFFFFFFF82CADED, "bhyve"), "one bhyve VM still runs"
     assert not [e for e in events if e.probe.function == "hvm_excl_rele"]
-    host.stop(other.uuid)
+    host.stop(other.uuid, force=True)
     assert holder_text(host) is None
     assert len([e for e in events if e.probe.function == "hvm_excl_rele"]) == 1
 
@@ -102,7 +102,7 @@ def test_d_holder_empty_when_no_vm_runs() -> None:
     host.start(KVM)
     host.stop(KVM)
     host.start(TEST)
-    host.stop(TEST)
+    host.stop(TEST, force=True)
     assert not host.running()
     assert holder_text(host) is None
 
@@ -127,7 +127,7 @@ def test_g_release_path_is_the_seeds_stack() -> None:
     host = load_scenario("emy-17")
     host.start(TEST)
     events = lock_events(host)
-    host.stop(TEST)
+    host.stop(TEST, force=True)
     (rele,) = events
     assert as_seed_text(rele) == RELE
     assert rele.execname == "zoneadmd" and rele.zone_name == "global"

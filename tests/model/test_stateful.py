@@ -14,7 +14,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from hvmdoc.model.errors import AlreadyRunning, KernelPanic, NotRunning
+from hvmdoc.model.errors import AlreadyRunning, KernelPanic, NotRunning, StopUnsupported
 from hvmdoc.model.host import BRANDS, Host
 from hvmdoc.model.kernel import KString
 from hvmdoc.model.scenarios import load_scenario
@@ -61,9 +61,15 @@ class HostMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def stop(self, data: st.DataObject) -> None:
         vm = data.draw(st.sampled_from(self.host.vms))
-        was = vm.state
+        force = data.draw(st.booleans())
+        was, autoboot = vm.state, vm.autoboot
         try:
-            self.host.stop(vm.uuid)
+            self.host.stop(vm.uuid, force=force)
+        except StopUnsupported:
+            # OS-6745: before release-20180329 only -F stops a bhyve VM
+            assert vm.brand == "bhyve" and not force and not self.host.platform.bhyve_stop
+            assert vm.state == was and vm.autoboot == autoboot, "refused before any change"
+            return
         except NotRunning:
             assert was != "running"
             return

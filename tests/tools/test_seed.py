@@ -88,7 +88,7 @@ def test_dtrace_block_with_meanwhile() -> None:
     term = HostSession("emy-17").terminal()
     out = term.execute(
         "dtrace -n 'hvm_excl_*:entry { stack() }'",
-        meanwhile=["vmadm start $(vm test)", "vmadm stop $(vm test)"],
+        meanwhile=["vmadm start $(vm test)", "vmadm stop -F $(vm test)"],
     )
     assert normalize(out) == normalize(expected)
     # dtrace's own trailing space after FUNCTION:NAME is kept

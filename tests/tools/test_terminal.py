@@ -18,7 +18,7 @@ def test_live_dtrace_reads_firings_as_they_happen(session: HostSession, term: Te
     other.execute(f"vmadm start {TEST_UUID}")
     chunk = job.read()
     assert "hvm_excl_hold:entry" in chunk and "hvm_excl_rele" not in chunk
-    other.execute(f"vmadm stop {TEST_UUID}")
+    other.execute(f"vmadm stop -F {TEST_UUID}")
     assert "hvm_excl_rele:entry" in job.read()
     final = job.interrupt()
     assert final == "\n" and CTRL_C_ECHO not in final

@@ -107,6 +107,78 @@ def test_stop_texts(term: Terminal) -> None:
     )
 
 
+def test_bhyve_stop_without_force_before_os_6745(term: Terminal) -> None:
+    # release-20180315 VM.js exports.stop, step _unsupportedBhyve: refused before
+    # the state check, whether or not the VM runs; vmadm.js prints it and exits 1.
+    refusal = "stop is not yet supported for bhyve without force\n"
+    assert term.execute(f"vmadm stop {TEST_UUID}") == refusal
+    assert term.exit_status == 1
+    term.execute(f"vmadm start {TEST_UUID}")
+    assert term.execute(f"vmadm stop {TEST_UUID}") == refusal
+    assert term.exit_status == 1
+    running = json.loads(term.execute(f"vmadm get {TEST_UUID}"))
+    assert running["state"] == "running" and running["autoboot"] is True
+    assert term.execute(f"vmadm halt {TEST_UUID}") == refusal
+    assert term.execute(f"vmadm stop -F {TEST_UUID}") == (
+        f"Successfully completed stop for VM {TEST_UUID}\n"
+    )
+    assert term.exit_status == 0
+    assert json.loads(term.execute(f"vmadm get {TEST_UUID}"))["autoboot"] is False
+
+
+@pytest.mark.parametrize(
+    ("platform", "refused"),
+    [("20180328T235959Z", True), ("20180329T000000Z", False), ("post-fix", False)],
+)
+def test_bhyve_stop_cut_over_at_release_20180329(platform: str, refused: bool) -> None:
+    from hvmdoc.tools.session import HostSession
+
+    term = HostSession("emy-17", platform=platform).terminal()
+    term.execute(f"vmadm start {TEST_UUID}")
+    out = term.execute(f"vmadm stop {TEST_UUID}")
+    if refused:
+        assert (out, term.exit_status) == (
+            "stop is not yet supported for bhyve without force\n",
+            1,
+        )
+    else:
+        assert (out, term.exit_status) == (
+            f"Successfully completed stop for VM {TEST_UUID}\n",
+            0,
+        )
+
+
+def test_start_and_stop_exit_statuses(term: Terminal) -> None:
+    # vmadm.js main(): EALREADYRUNNING (start) and ENOTRUNNING (stop) are no-ops,
+    # exit 0 with the message; every other error exits 1.
+    term.execute(f"vmadm start {KVM_UUID}")
+    again = term.execute(f"vmadm start {KVM_UUID}")
+    assert again == f"Unable to start VM {KVM_UUID}: VM {KVM_UUID} is already 'running'\n"
+    assert term.exit_status == 0
+    term.execute(f"vmadm stop {KVM_UUID}")
+    assert term.execute(f"vmadm stop -F {KVM_UUID}") == (
+        f"VM {KVM_UUID} is already not 'running' (currently: stopped)\n"
+    )
+    assert term.exit_status == 0
+    missing = "00000000-0000-0000-0000-000000000000"
+    assert term.execute(f"vmadm stop {missing}") == f"VM {missing} not found in zoneadm\n"
+    assert term.exit_status == 1
+
+
+def test_reboot_texts_and_statuses(term: Terminal) -> None:
+    # VM.reboot: 'Cannot reboot vm from state "S", must be "running"' (exit 1).
+    assert term.execute(f"vmadm reboot {TEST_UUID}") == (
+        'Cannot reboot vm from state "stopped", must be "running"\n'
+    )
+    assert term.exit_status == 1
+    term.execute(f"vmadm start {TEST_UUID}")
+    assert term.execute(f"vmadm reboot {TEST_UUID}") == (
+        f"Successfully completed reboot for VM {TEST_UUID}\n"
+    )
+    assert term.exit_status == 0
+    assert json.loads(term.execute(f"vmadm get {TEST_UUID}"))["state"] == "running"
+
+
 def test_get_prints_json(term: Terminal) -> None:
     data = json.loads(term.execute(f"vmadm get {TEST_UUID}"))
     assert data["alias"] == "test" and data["brand"] == "bhyve" and data["ram"] == 2048
