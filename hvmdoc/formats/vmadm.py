@@ -34,6 +34,7 @@ already-running texts; ``JSON.stringify(data, null, 2)`` for ``get``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -492,12 +493,87 @@ def _looks_like_header(word: str) -> bool:
     return "." in word and word == word.upper() and word.replace(".", "").replace("_", "").isalnum()
 
 
+#: Fields whose values never hold ``:`` (numbers, UUIDs, names, states, paths).
+_NO_COLON = frozenset(LIST_FIELDS) - {
+    "alias",
+    "boot_timestamp",
+    "create_timestamp",
+    "exit_timestamp",
+    "package_name",
+    "package_version",
+    "qemu_extra_opts",
+}
+#: Free text that may hold ``:`` but seldom does: read as one part when that fits.
+_SELDOM_COLON = frozenset({"alias", "package_name", "package_version", "qemu_extra_opts"})
+#: ``new Date().toISOString()``, how vmadm stores ``*_timestamp``.
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
+#: Most ``:``-separated parts one value may take (an IPv6 address has at most 8 groups).
+_MAX_PARTS = 16
+
+
+def _spans(column: str, parts: list[str], j: int, strict: bool) -> Iterator[int]:
+    """How many parts, from ``parts[j]`` on, a value of ``column`` can span."""
+    if column in _NO_COLON or (strict and column in _SELDOM_COLON):
+        yield 1
+    elif column.endswith("_timestamp"):
+        if parts[j] == "":
+            yield 1
+        elif _TIMESTAMP.fullmatch(":".join(parts[j : j + 3])):
+            yield 3
+    else:
+        yield from range(1, min(_MAX_PARTS, len(parts) - j) + 1)
+
+
+def _fit_colons(parts: list[str], columns: tuple[str, ...]) -> list[str] | None:
+    """The values of a ``-p`` row whose values themselves hold ``:``, or None.
+
+    vmadm.js ``outputVMListLine()`` joins values with ``:`` and does not escape
+    a ``:`` inside one ("TODO: escape ':' characters in each bit"), so a
+    timestamp, a MAC or an IPv6 address splits into several parts. The row is
+    read when exactly one way fits every column: UUIDs, numbers and states
+    never hold ``:``, a timestamp is ISO 8601 (three parts), and an alias or a
+    package name is taken whole when that alone fits. None when no way or
+    several ways fit.
+    """
+    m, n = len(columns), len(parts)
+    if n > m * _MAX_PARTS:
+        return None
+    for strict in (True, False):
+        # ways[i][j]: ways (capped at 2) columns i.. can take parts j..
+        ways = [[0] * (n + 1) for _ in range(m + 1)]
+        ways[m][n] = 1
+        for i in range(m - 1, -1, -1):
+            for j in range(n - 1, -1, -1):
+                total = sum(
+                    ways[i + 1][j + k] for k in _spans(columns[i], parts, j, strict) if j + k <= n
+                )
+                ways[i][j] = min(total, 2)
+        if ways[0][0] == 2:
+            return None
+        if ways[0][0] == 1:
+            values: list[str] = []
+            j = 0
+            for i, column in enumerate(columns):
+                k = next(
+                    k
+                    for k in _spans(column, parts, j, strict)
+                    if j + k <= n and ways[i + 1][j + k] == 1
+                )
+                values.append(":".join(parts[j : j + k]))
+                j += k
+            return values
+    return None
+
+
 def _parse_row(line: str, columns: tuple[str, ...], parsable: bool) -> ListRow | int:
     """The row, or the 0-based column where it stops making sense."""
     if parsable:
         values = line.split(":")
         if len(values) != len(columns):
-            return len(line)
+            fitted = _fit_colons(values, columns)
+            if fitted is None:
+                return len(line)
+            values = fitted
         return ListRow(columns, tuple(values), True)
     out: list[str] = []
     pos = 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hvmdoc.formats import vmadm
 from hvmdoc.formats.errors import ParseError
@@ -102,3 +104,56 @@ def test_errors(lines: list[str], line: int) -> None:
     with pytest.raises(ParseError) as caught:
         list(vmadm.parse(lines, "list.txt"))
     assert (caught.value.source, caught.value.line) == ("list.txt", line)
+
+
+# vmadm.js outputVMListLine(): "-p" joins values with ":" and does not escape a
+# ":" inside one ("TODO: escape ':' characters in each bit").
+COLON_COLUMNS = ("uuid", "alias", "nics.0.ip", "create_timestamp")
+WHEN = "2018-03-15T00:00:00.000Z"
+
+
+@pytest.mark.parametrize(
+    ("line", "values"),
+    [
+        (f"{TEST}:test:fe80::1:{WHEN}", (TEST, "test", "fe80::1", WHEN)),
+        (f"{TEST}:test:90:b8:d0:aa:bb:cc:{WHEN}", (TEST, "test", "90:b8:d0:aa:bb:cc", WHEN)),
+        (f"{TEST}:test:10.88.88.5:", (TEST, "test", "10.88.88.5", "")),
+        (f"{TEST}::::", (TEST, "", ":", "")),
+    ],
+)
+def test_parsable_values_holding_colons(line: str, values: tuple[str, ...]) -> None:
+    (row,) = vmadm.parse([line], columns=COLON_COLUMNS)
+    assert isinstance(row, vmadm.ListRow) and row.parsable
+    assert row.values == values
+    assert list(vmadm.render([row])) == [line]
+
+
+def test_parsable_alias_with_a_colon_when_only_it_can_hold_one() -> None:
+    (row,) = vmadm.parse([f"{TEST}:web:01:{WHEN}"], columns=("uuid", "alias", "create_timestamp"))
+    assert isinstance(row, vmadm.ListRow)
+    assert row.values == (TEST, "web:01", WHEN)
+
+
+@pytest.mark.parametrize(
+    ("line", "columns"),
+    [
+        # the extra parts could go to either IP
+        (f"{TEST}:test:1::2:3", ("uuid", "alias", "nics.0.ip", "nics.1.ip")),
+        # "12:00" is no timestamp, and nothing else can take the last parts
+        (f"{TEST}:test:10.0.0.1:12:00", COLON_COLUMNS),
+    ],
+)
+def test_parsable_colons_that_fit_no_or_several_ways_are_errors(
+    line: str, columns: tuple[str, ...]
+) -> None:
+    with pytest.raises(ParseError):
+        list(vmadm.parse([line], columns=columns))
+
+
+@given(
+    st.lists(st.from_regex(r"[0-9a-f]{1,4}", fullmatch=True), min_size=2, max_size=8),
+    st.sampled_from(["", WHEN]),
+)
+def test_parsable_colon_values_round_trip(groups: list[str], when: str) -> None:
+    row = vmadm.ListRow(COLON_COLUMNS, (TEST, "test", ":".join(groups), when), True)
+    assert list(vmadm.parse(vmadm.render([row]), columns=COLON_COLUMNS)) == [row]
