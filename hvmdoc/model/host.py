@@ -34,7 +34,7 @@ import threading
 import uuid as uuidlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from hvmdoc.model.errno import ENXIO, strerror
@@ -252,7 +252,7 @@ class Host:
         self._lock = threading.RLock()
         self._runtime: dict[str, _Runtime] = {}
         self._files: dict[str, str] = {}
-        self._clock = boot_time or datetime(2018, 3, 20, 14, 0, 0, tzinfo=UTC)
+        self._clock = boot_time or self.platform.clock_start
         self.boot_time = self._clock
         self._next_pid = 1000
         self.boots = 0

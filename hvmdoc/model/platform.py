@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from hvmdoc.model.errors import UnknownPlatform
 
@@ -38,6 +38,10 @@ BHYVE_STOP_STAMP = "20180329T000000Z"
 FIX_STAMP = "20180830T000000Z"
 #: First stamp with HMA version 2 (assumption ``hma-v2-cutover``).
 HMA2_STAMP = "20190328T000000Z"
+
+#: How long after its build stamp a host first boots (assumption
+#: ``host-clock-from-platform``; illustrative but for the seed's date).
+CLOCK_AFTER_BUILD = timedelta(days=5, hours=14)
 
 #: alias -> stamp. ``pre-fix`` is the seed's era (a March 2018 platform; the
 #: time of day is illustrative).
@@ -68,6 +72,14 @@ class Platform:
     def bhyve_stop(self) -> bool:
         """Whether ``vmadm stop`` (no ``-F``) works for bhyve VMs (OS-6745)."""
         return self.stamp >= BHYVE_STOP_STAMP
+
+    @property
+    def clock_start(self) -> datetime:
+        """When a host on this platform first boots: 5 days 14 hours after its
+        build stamp (assumption ``host-clock-from-platform``), so the seed's
+        ``20180315T000000Z`` host runs on the post's date, 2018-03-20 14:00 UTC."""
+        built = datetime.strptime(self.stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        return built + CLOCK_AFTER_BUILD
 
     @property
     def label(self) -> str:
@@ -129,6 +141,7 @@ def parse_cpu(text: str | None) -> str:
 __all__ = [
     "ALIASES",
     "BHYVE_STOP_STAMP",
+    "CLOCK_AFTER_BUILD",
     "CPU_VENDORS",
     "FIX_STAMP",
     "HMA2_STAMP",

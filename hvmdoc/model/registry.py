@@ -112,6 +112,18 @@ _ALL = (
         "hvmdoc/model/platform.py (BHYVE_STOP_STAMP), hvmdoc/model/host.py (Host.stop)",
     ),
     Assumption(
+        "host-clock-from-platform",
+        "A host's clock starts 5 days 14 hours after its platform's build stamp",
+        "A freshly loaded host boots at its platform stamp plus 5 days 14 hours, so "
+        "the seed's 20180315T000000Z host boots at 2018-03-20 14:00 UTC (the post's "
+        "date) and a 20180830T000000Z host at 2018-09-04 14:00 UTC; each operation "
+        "then advances it a few seconds, a host reboot by 3 minutes.",
+        "Only the seed's date is known; nobody runs a platform before it is built, so "
+        "the clock follows the stamp by a fixed, illustrative delay. Times in QEMU "
+        "logs and ps -ef are illustrative.",
+        "hvmdoc/model/platform.py (Platform.clock_start), hvmdoc/model/host.py (Host.now)",
+    ),
+    Assumption(
         "hma-v2-cutover",
         "When HMA gained AMD SVM and hma_register_exclusive",
         "Platform stamps from 20190328T000000Z on have the later HMA: AMD SVM "

@@ -309,3 +309,14 @@ def test_stop_force_of_a_stopped_vm_keeps_autoboot() -> None:
     with pytest.raises(NotRunning):
         host.stop(KVM)
     assert not vm.autoboot, "VM.stop clears autoboot before its state check"
+
+
+@pytest.mark.parametrize("platform", ["pre-fix", "post-fix", "20190101T000000Z"])
+def test_qemu_log_is_stamped_on_the_platforms_clock(platform: str) -> None:
+    host = load_scenario("emy-17", platform=platform)
+    host.start(KVM)
+    log = host.read_file(f"/zones/{KVM}/root/tmp/vm.log")
+    started = host.platform.clock_start
+    output = next(line for line in log.splitlines() if line.startswith("=== OUTPUT ("))
+    assert output[len("=== OUTPUT (") : len("=== OUTPUT (") + 10] == started.strftime("%Y-%m-%d")
+    assert host.now() > started

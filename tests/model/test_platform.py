@@ -54,3 +54,17 @@ def test_cpu() -> None:
 )
 def test_bhyve_stop_without_force_from_os_6745(text: str, graceful: bool) -> None:
     assert parse_platform(text).bhyve_stop is graceful
+
+
+@pytest.mark.parametrize(
+    ("text", "boots"),
+    [
+        ("pre-fix", "2018-03-20T14:00:00+00:00"),
+        ("post-fix", "2018-09-04T14:00:00+00:00"),
+        ("20181231T120000Z", "2019-01-06T02:00:00+00:00"),
+    ],
+)
+def test_host_clock_follows_the_build_stamp(text: str, boots: str) -> None:
+    platform = parse_platform(text)
+    assert platform.clock_start.isoformat() == boots
+    assert platform.clock_start.strftime("%Y%m%dT%H%M%SZ") > platform.stamp
