@@ -10,15 +10,22 @@ Records (frozen dataclasses; field names are public API):
 - :class:`Header` ``()`` -- the ``CPU     ID                    FUNCTION:NAME`` line.
 - :class:`Firing` ``(cpu, id, function, name, data="")`` -- one probe firing:
   ``%3d %6d %32s `` then whatever the actions printed on the same line (``data``).
-- :class:`Frame` ``(module=None, function=None, offset=None, address=None)`` --
-  one ``stack()``/``ustack()`` frame in any of its forms: ``module`func+0xoff``,
-  ``module`func``, ``module`0xaddr``, bare ``0xaddr``, and the hand-annotated
-  ``0xaddr (func+0xoff)`` of the seed (address *and* function set).
+- :class:`Frame` ``(module=None, function=None, offset=None, address=None,
+  annotation=None)`` -- one ``stack()``/``ustack()`` frame in any of its forms:
+  ``module`func+0xoff``, ``module`func``, ``module`0xaddr``, bare ``0xaddr``,
+  and the hand-annotated ``0xaddr (func+0xoff)`` of the seed (address *and*
+  function set); ``annotation`` is the ``[ TEXT ]`` line a ustack helper's
+  ``@TEXT`` string prints under its frame.
 - :class:`Stack` ``(frames, count=None, indent=14)`` -- the frames of one
   ``stack()`` (leaf first, as printed); ``count`` is set when an aggregation
   (``@[stack()] = count()``) closes the stack with its value.
 - :class:`Blank` ``()`` -- an empty line; :class:`Interrupt` ``()`` -- the ``^C``
   the terminal echoes when dtrace is stopped.
+- :class:`Text` ``(text)`` -- any other line, kept whole (leading spaces
+  included): what ``printf()``/``trace()`` print under ``-q`` or on lines of
+  their own, and the rows of aggregations keyed by something other than a
+  stack (``@[probefunc] = count()``). Only binary data (control characters)
+  is a :class:`ParseError`.
 
 Sources (illumos-gate):
 
@@ -33,13 +40,16 @@ Sources (illumos-gate):
   ``%s`%s+0x%llx`` (symbol and offset), ``%s`%s`` (offset 0), ``%s`0x%llx``
   (module known, symbol not) or ``0x%llx``; ``dt_print_aggs()`` /
   ``dt_print_datum()`` close each aggregated stack with its count
-  (``" %*lld"``, 16 wide after the space: 17 columns in all).
+  (``" %*lld"``, 16 wide after the space: 17 columns in all);
+  ``dt_print_ustack()`` prints a helper's string that begins with ``@`` as an
+  annotation on the next line: the indent, then ``"  [ %s ]"``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hvmdoc.formats.errors import ParseError
 
@@ -56,6 +66,7 @@ __all__ = [
     "Message",
     "Record",
     "Stack",
+    "Text",
     "allowing_destructive",
     "description_text",
     "invalid_probe_specifier",
@@ -134,6 +145,7 @@ class Frame:
     function: str | None = None
     offset: int | None = None
     address: int | None = None
+    annotation: str | None = None
 
     @property
     def annotated(self) -> bool:
@@ -160,7 +172,14 @@ class Interrupt:
     """``^C``: the terminal's echo of the interrupt that stopped dtrace."""
 
 
-Record = Description | Message | Header | Firing | Stack | Blank | Interrupt
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A line of free text: ``printf()``/``trace()`` output, an aggregation row."""
+
+    text: str
+
+
+Record = Description | Message | Header | Firing | Stack | Blank | Interrupt | Text
 
 
 # --------------------------------------------------------------------------- render
@@ -231,12 +250,16 @@ def render_record(record: Record) -> Iterator[str]:
             pad = " " * indent
             for frame in frames:
                 yield pad + render_frame(frame)
+                if frame.annotation is not None:
+                    yield f"{pad}  [ {frame.annotation} ]"
             if count is not None:
                 yield render_count(count)
         case Blank():
             yield ""
         case Interrupt():
             yield "^C"
+        case Text(text=text):
+            yield text
 
 
 def render(records: Iterable[Record]) -> Iterator[str]:
@@ -248,6 +271,9 @@ def render(records: Iterable[Record]) -> Iterator[str]:
 # --------------------------------------------------------------------------- parse
 
 _HEX = frozenset("0123456789abcdefABCDEF")
+#: What no dtrace output holds: control characters but tab and escape, and DEL.
+#: (Undecoded bytes, U+FFFD after a lenient decode, can be a process's name.)
+_BINARY = re.compile("[\x00-\x08\x0a-\x1a\x1c-\x1f\x7f]")
 _DIGITS = frozenset("0123456789")
 
 
@@ -323,7 +349,8 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
     """Records from dtrace output, one line at a time (memory bounded by one stack).
 
     Lines may end in ``\\n`` (it is dropped). A firing line's trailing space may
-    be missing (editors strip it). Raises :class:`ParseError` on anything else.
+    be missing (editors strip it). A line that is nothing else is :class:`Text`;
+    :class:`ParseError` is for binary data only.
     """
     frames: list[Frame] = []
     indent = 0
@@ -331,6 +358,10 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
         line = raw[:-1] if raw.endswith("\n") else raw
         if line.endswith("\r"):
             line = line[:-1]
+        binary = _BINARY.search(line)
+        if binary is not None:
+            column = binary.start() + 1
+            raise ParseError(source, number, column, line, "text (dtrace output), not binary data")
         stripped = line.lstrip(" ")
         lead = len(line) - len(stripped)
         if lead and stripped:
@@ -339,18 +370,24 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
                 frames = []
                 indent = 0
                 continue
+            if frames and lead == indent + 2 and frames[-1].annotation is None:
+                note = _annotation(stripped)
+                if note is not None:
+                    frames[-1] = replace(frames[-1], annotation=note)
+                    continue
             firing = _parse_firing(line) if stripped[0].isdigit() else None
             if firing is None:
-                frame = parse_frame(stripped)
-                if frame is None:
-                    raise ParseError(source, number, lead + 1, stripped, "a stack frame")
-                if frames and lead != indent:
-                    raise ParseError(
-                        source, number, 1, line, f"a frame indented {indent} spaces like the above"
-                    )
-                indent = lead
-                frames.append(frame)
-                continue
+                # dtrace indents every frame alike and never prints two spaces
+                # inside one; anything else indented is printf text or an
+                # aggregation row ("  hvm_excl_hold        2").
+                frame = None if "  " in stripped else parse_frame(stripped)
+                if frame is not None:
+                    if frames and lead != indent:  # indented otherwise: another stack
+                        yield Stack(tuple(frames), None, indent)
+                        frames = []
+                    indent = lead
+                    frames.append(frame)
+                    continue
         if frames:
             yield Stack(tuple(frames), None, indent)
             frames = []
@@ -360,10 +397,15 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
         yield Stack(tuple(frames), None, indent)
 
 
+def _annotation(stripped: str) -> str | None:
+    """``[ TEXT ]`` -> TEXT (a ustack helper's ``@TEXT``), else None."""
+    if len(stripped) >= 4 and stripped.startswith("[ ") and stripped.endswith(" ]"):
+        return stripped[2:-2]
+    return None
+
+
 def _parse_other(line: str, stripped: str, source: str, number: int) -> Record:
-    if not stripped:
-        if line:
-            raise ParseError(source, number, 1, line, "an empty line")
+    if not line:
         return Blank()
     if line == "^C":
         return Interrupt()
@@ -371,16 +413,10 @@ def _parse_other(line: str, stripped: str, source: str, number: int) -> Record:
         return Header()
     if line.startswith(_PREFIX):
         return _parse_message(line[len(_PREFIX) :])
-    firing = _parse_firing(line)
+    firing = _parse_firing(line) if stripped[:1].isdigit() else None
     if firing is not None:
         return firing
-    raise ParseError(
-        source,
-        number,
-        1,
-        line,
-        "a dtrace line (dtrace: message, CPU heading, probe firing, stack frame, count, ^C)",
-    )
+    return Text(line)
 
 
 def _parse_message(text: str) -> Record:

@@ -108,10 +108,10 @@ def test_symbolize_rejects_two_tables_and_bad_input(tmp_path: Path) -> None:
     nm.write_text("Value              Size               Type  Bind  Other Shndx    Name\n")
     both = hvmdoc("symbolize", "--symbols", str(nm), "--scenario", "emy-17")
     assert both.returncode == 2 and b"not both" in both.stderr
-    bad = hvmdoc("symbolize", "--symbols", str(nm), stdin=b"dtrace: hi\nnot dtrace\n")
+    bad = hvmdoc("symbolize", "--symbols", str(nm), stdin=b"dtrace: hi\nnot\x00dtrace\n")
     assert bad.returncode == 2
     assert bad.stdout == b"dtrace: hi\n"
-    assert bad.stderr.decode().startswith("<stdin>:2:1: ")
+    assert bad.stderr.decode().startswith("<stdin>:2:4: ")
 
 
 def test_parse_o_selects_record_fields_for_dtrace() -> None:

@@ -86,14 +86,15 @@ def test_messages_and_interrupt() -> None:
 @pytest.mark.parametrize(
     ("lines", "line", "column"),
     [
-        (["CPU ID", "oops"], 1, 1),
-        (["              genunix`f+0x1", "                genunix`g+0x2"], 2, 1),
-        (["  \tgenunix`f"], 1, 3),
-        (["dtrace: ok", "", "hello world"], 3, 1),
-        (["              genunix`"], 1, 15),
+        (["CPU ID", "o\x00ps"], 2, 2),
+        (["              genunix`f+0x1", "              genunix`g\x01"], 2, 24),
+        (["dtrace: ok", "", "\x7fELF\x02"], 3, 1),
+        (["\x1b[1mbold\x1b[0m", "\x08"], 2, 1),  # escape sequences are text
     ],
 )
-def test_errors_name_line_and_column(lines: list[str], line: int, column: int) -> None:
+def test_binary_data_is_the_error_naming_line_and_column(
+    lines: list[str], line: int, column: int
+) -> None:
     with pytest.raises(ParseError) as caught:
         list(dtrace.parse(lines, "trace.txt"))
     error = caught.value
@@ -102,11 +103,80 @@ def test_errors_name_line_and_column(lines: list[str], line: int, column: int) -
 
 
 def test_records_before_an_error_are_yielded() -> None:
-    parsed = dtrace.parse(["dtrace: hi", "CPU     ID                    FUNCTION:NAME", "?"])
+    parsed = dtrace.parse(["dtrace: hi", "CPU     ID                    FUNCTION:NAME", "\x00"])
     assert next(parsed) == dtrace.Message("hi")
     assert next(parsed) == dtrace.Header()
     with pytest.raises(ParseError):
         next(parsed)
+
+
+# What a real user pastes besides stacks: dtrace -q with printf(), aggregations
+# keyed by a name, ustack() of a process with a ustack helper.
+FREE_TEXT = [
+    "bhyve took the lock",  # printf("%s took the lock\n", execname) under -q
+    "hello world",
+    "CPU ID",
+    "   ",  # printf("   \n")
+    "  \tgenunix`f",
+    "              genunix`",
+]
+
+
+@pytest.mark.parametrize("text", FREE_TEXT)
+def test_free_text_lines_are_text_records(text: str) -> None:
+    assert list(dtrace.parse([text])) == [dtrace.Text(text)]
+    assert list(dtrace.render([dtrace.Text(text)])) == [text]
+
+
+def test_printf_lines_between_firings_and_stacks() -> None:
+    lines = [
+        "CPU     ID                    FUNCTION:NAME",
+        " 48   8666              hvm_excl_hold:entry ",
+        "              vmm`vmm_mod_load+0x2d",
+        "holder now: bhyve",
+        "",
+    ]
+    records = list(dtrace.parse(lines))
+    assert records == [
+        dtrace.Header(),
+        dtrace.Firing(48, 8666, "hvm_excl_hold", "entry"),
+        dtrace.Stack((dtrace.Frame("vmm", "vmm_mod_load", 0x2D),), None, 14),
+        dtrace.Text("holder now: bhyve"),
+        dtrace.Blank(),
+    ]
+    assert list(dtrace.render(records)) == lines
+
+
+def test_aggregation_keyed_by_name_is_text_not_a_frame() -> None:
+    # dtrace -n 'fbt::hvm_excl_*:entry { @[probefunc] = count(); }'
+    row = "  hvm_excl_hold                                                     2"
+    assert list(dtrace.parse([row])) == [dtrace.Text(row)]
+
+
+def test_ustack_frames_and_helper_annotations() -> None:
+    # dt_consume.c dt_print_ustack(): a helper string "@TEXT" prints as
+    # "  [ TEXT ]" under its frame, after the stack's indent.
+    lines = [
+        "              libc.so.1`__ioctl+0x15",
+        "              libvmmapi.so.1`vm_run+0x1c",
+        "              0x8a9e3a5",
+        "                [ interpreted frame ]",
+        "              bhyve`vcpu_thread+0x10e",
+        "               12",
+    ]
+    (stack,) = dtrace.parse(lines)
+    assert isinstance(stack, dtrace.Stack) and stack.count == 12
+    assert stack.frames[0] == dtrace.Frame("libc.so.1", "__ioctl", 0x15)
+    assert stack.frames[2] == dtrace.Frame(address=0x8A9E3A5, annotation="interpreted frame")
+    assert stack.frames[3].function == "vcpu_thread"
+    assert list(dtrace.render([stack])) == lines
+
+
+def test_frames_indented_otherwise_start_another_stack() -> None:
+    lines = ["              genunix`f+0x1", "                genunix`g+0x2"]
+    records = list(dtrace.parse(lines))
+    assert [type(r) for r in records] == [dtrace.Stack, dtrace.Stack]
+    assert list(dtrace.render(records)) == lines
 
 
 def test_helpers_for_the_emulated_dtrace() -> None:

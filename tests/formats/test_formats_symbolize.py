@@ -66,7 +66,7 @@ def test_unknown_addresses_and_other_lines_pass_through() -> None:
     ]
 
 
-def test_non_dtrace_input_is_a_parse_error() -> None:
+def test_binary_input_is_a_parse_error() -> None:
     with pytest.raises(ParseError) as caught:
-        list(symbolize(["dtrace: ok", "what is this"], SymbolTable([]), "t.txt"))
+        list(symbolize(["dtrace: ok", "what\x00 is this"], SymbolTable([]), "t.txt"))
     assert (caught.value.source, caught.value.line) == ("t.txt", 2)
