@@ -34,6 +34,10 @@ Where the script would mangle its input, this module does what the input means:
   the symbol: ``vmmdev_mod_incr`` (``vmmdev_mod_incr+0x37`` with offsets); a
   module before the address (``vmm`0x... (f+0x1)``) is kept (``vmm`f``). The
   annotation names no module, so none is invented.
+- **Helper annotations.** ``ustack()`` prints a ustack helper's ``@TEXT``
+  string as ``[ TEXT ]`` on a line under its frame (``dt_print_ustack()`` in
+  libdtrace's dt_consume.c); the script would fold it as a frame of its own.
+  Here it is skipped: it describes the frame above, it is not a caller.
 - **Leaf offset.** With offsets the script strips from the last ``+`` of the
   whole joined stack, which drops a leaf that has no offset (``unix`0xfff...``)
   together with the frame before it; here only the leaf's own offset goes.
@@ -138,6 +142,8 @@ def _classify(line: bytes, offsets: bool) -> object:
         return _SKIP
     if body == b"^C":
         return _SKIP
+    if text[:2] == b"[ " and text.rstrip(_WS)[-2:] == b" ]":
+        return _SKIP  # a ustack helper's annotation of the frame above: no frame itself
     return frame_names(text, offsets)
 
 

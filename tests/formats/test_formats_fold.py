@@ -104,3 +104,20 @@ def test_binary_input_is_a_parse_error() -> None:
     with pytest.raises(ParseError) as caught:
         fold.fold_bytes([b"CPU\n", b"\x00\x01\n"], "core")
     assert (caught.value.source, caught.value.line, caught.value.column) == ("core", 2, 1)
+
+
+def test_ustack_helper_annotations_are_not_frames() -> None:
+    # dt_print_ustack() prints a helper's "@TEXT" as "  [ TEXT ]" under its frame.
+    annotated = [
+        "              libc.so.1`__ioctl+0x15",
+        "              0x8a9e3a5",
+        "                [ interpreted frame ]",
+        "              bhyve`vcpu_thread+0x10e",
+        "                3",
+    ]
+    plain = [line for line in annotated if "[ " not in line]
+    assert (
+        fold.fold(annotated)
+        == fold.fold(plain)
+        == {"bhyve`vcpu_thread;0x8a9e3a5;libc.so.1`__ioctl": 3}
+    )
