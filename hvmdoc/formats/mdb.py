@@ -320,6 +320,8 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
     start = 0
     for number, raw in enumerate(lines, 1):
         line = raw[:-1] if raw.endswith("\n") else raw
+        if line.endswith("\r"):  # a CRLF file read without universal newlines
+            line = line[:-1]
         if banner is not None:
             words = line.split()
             if words and words[-1] == "]":

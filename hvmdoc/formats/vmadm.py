@@ -381,6 +381,8 @@ def parse(
     usage: tuple[str, int] | None = None  # (program, index into USAGE_LINES)
     for number, raw in enumerate(lines, 1):
         line = raw[:-1] if raw.endswith("\n") else raw
+        if line.endswith("\r"):  # a CRLF file read without universal newlines
+            line = line[:-1]
         if usage is not None:
             program, index = usage
             if line != USAGE_LINES[index]:

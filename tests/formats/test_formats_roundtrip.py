@@ -91,3 +91,13 @@ def test_render_of_nothing_is_nothing(tool: str) -> None:
     module = MODULES[tool]
     assert list(module.render([])) == []
     assert list(module.parse([])) == []
+
+
+@pytest.mark.parametrize("tool", sorted(MODULES))
+def test_crlf_lines_parse_as_their_lf_form(tool: str) -> None:
+    # A transcript saved on Windows, read with newline="" or splitlines(keepends=True).
+    module = MODULES[tool]
+    for transcript in (t for t in seed_transcripts() if t.tool == tool):
+        lf = list(module.parse([line + "\n" for line in transcript.lines], "t"))
+        crlf = list(module.parse([line + "\r\n" for line in transcript.lines], "t"))
+        assert crlf == lf, transcript.command
