@@ -25,7 +25,7 @@ import threading
 from dataclasses import dataclass
 
 from hvmdoc.model.errors import KernelPanic
-from hvmdoc.model.kernel import Kernel, KString
+from hvmdoc.model.kernel import Kernel, KList, KString
 
 HMA_FILE = "../../i86pc/os/hma.c"
 #: ``NCPU`` on i86pc (illustrative: the model's value; it only bounds VPIDs).
@@ -33,11 +33,29 @@ NCPU = 256
 UINT16_MAX = 0xFFFF
 
 
+#: ``sizeof (struct hma_reg)`` and ``offsetof(struct hma_reg, hr_node)``: hma.c
+#: declares ``const char *hr_name; list_node_t hr_node;`` (amd64: 8 + 16 bytes),
+#: the values ``hma_init()`` passes to ``list_create(&hma_registrations, ...)``.
+HMA_REG_SIZE = 0x18
+HMA_REG_NODE_OFFSET = 0x8
+#: Where the model's ``kmem_alloc``'d registrations live (illustrative; one
+#: ``kmem_alloc_24`` buffer after another, never reused while the kernel runs).
+HMA_REG_BASE = 0xFFFFFE5A1D2F4000
+#: The C type mdb names a registration by.
+HMA_REG_CTYPE = "struct hma_reg"
+
+
 @dataclass(eq=False)
 class HmaReg:
-    """A ``struct hma_reg``: the registered hypervisor's name (pointer)."""
+    """A ``struct hma_reg`` at ``address``: the registered hypervisor's name (pointer)."""
 
     name: KString
+    address: int = 0
+
+    @property
+    def node(self) -> int:
+        """``&reg->hr_node``: what ``hma_registrations`` links."""
+        return self.address + HMA_REG_NODE_OFFSET
 
 
 class Hma:
@@ -57,11 +75,19 @@ class Hma:
         self._vpid_high = UINT16_MAX  # id_space high bound is exclusive
         self._vpid_next = self._vpid_low
         self._vpids: set[int] = set()
-        kernel.define_variable("hma_registrations", lambda: tuple(self.registrations))
+        self._next_reg = HMA_REG_BASE
+        kernel.define_variable("hma_registrations", self.registrations_list)
         kernel.define_variable("hma_vmx_ready", lambda: int(self.vmx_ready))
         if version >= 2:
             kernel.define_variable("hma_exclusive", lambda: int(self.exclusive))
             kernel.define_variable("hma_svm_ready", lambda: int(self.svm_ready))
+
+    def registrations_list(self) -> KList:
+        """``hma_registrations`` as a ``list_t`` (``list_insert_tail`` order)."""
+        symbol = self.kernel.lookup_symbol("hma_registrations")
+        address = symbol.address if symbol is not None else 0
+        nodes = tuple(reg.node for reg in self.registrations)
+        return KList(address, HMA_REG_SIZE, HMA_REG_NODE_OFFSET, nodes)
 
     def _is_ready(self) -> bool:
         if self.cpu_vendor == "intel":
@@ -73,8 +99,10 @@ class Hma:
     def _register_backend(self, name: KString) -> HmaReg | None:
         if not self._is_ready():
             return None
-        reg = HmaReg(name)
+        reg = HmaReg(name, self._next_reg)
+        self._next_reg += HMA_REG_SIZE
         self.registrations.append(reg)
+        self.kernel.add_object(reg.address, HMA_REG_CTYPE, reg)
         return reg
 
     def hma_register(self, name: KString) -> HmaReg | None:
@@ -108,6 +136,7 @@ class Hma:
             if not self.registrations:
                 raise KernelPanic("!list_is_empty(&hma_registrations)", HMA_FILE, None)
             self.registrations.remove(reg)
+            self.kernel.remove_object(reg.address)
             if self.exclusive and not self.registrations:
                 self.exclusive = False
 

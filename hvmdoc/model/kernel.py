@@ -89,6 +89,53 @@ class KString:
     text: str
 
 
+#: ``offsetof(list_t, list_head)``: two ``size_t`` (``list_size``, ``list_offset``).
+LIST_HEAD_OFFSET = 0x10
+
+
+@dataclass(frozen=True)
+class KList:
+    """A ``list_t`` at ``address``, as illumos lays it out (``sys/list_impl.h``:
+    ``size_t list_size; size_t list_offset; struct list_node list_head;``, a node
+    being ``list_next``/``list_prev``). ``nodes`` holds the address of each
+    element's embedded ``list_node_t`` in list order; ``list_create()`` makes an
+    empty list's head point at itself, so ``first``/``last`` are the head then.
+    """
+
+    address: int
+    size: int
+    offset: int
+    nodes: tuple[int, ...] = ()
+
+    @property
+    def head(self) -> int:
+        """``&list->list_head``."""
+        return self.address + LIST_HEAD_OFFSET
+
+    @property
+    def first(self) -> int:
+        """``list_head.list_next``: the first node, or the head itself when empty."""
+        return self.nodes[0] if self.nodes else self.head
+
+    @property
+    def last(self) -> int:
+        """``list_head.list_prev``: the last node, or the head itself when empty."""
+        return self.nodes[-1] if self.nodes else self.head
+
+    @property
+    def elements(self) -> tuple[int, ...]:
+        """The elements' addresses (node address minus ``list_offset``), as genunix's
+        ``list`` walker yields them."""
+        return tuple(node - self.offset for node in self.nodes)
+
+    def links(self, node: int) -> tuple[int, int]:
+        """``(list_next, list_prev)`` of the node at ``node`` (the head's neighbours
+        close the ring)."""
+        ring = [self.head, *self.nodes]
+        i = ring.index(node)
+        return ring[(i + 1) % len(ring)], ring[i - 1]
+
+
 @dataclass
 class Zone:
     """A zone's ``zone_t`` as mdb would show it (``::walk zone | ::print zone_t ...``).
@@ -166,6 +213,7 @@ class Kernel:
         global_zone = Zone(0, self.strings["global_zone_name"], self._symbols["zone0"].address)
         self._zones[0] = global_zone
         self._next_zone_address = 0xFFFFFE5A1C7E3000
+        self._objects: dict[int, tuple[str, object]] = {}
 
     # -- which symbols a platform has ---------------------------------------
     def _present(self, name: str) -> bool:
@@ -256,6 +304,20 @@ class Kernel:
     def variables(self) -> list[str]:
         """Names of the data symbols :meth:`read_variable` can read."""
         return sorted(self._variables)
+
+    # -- allocated structures ---------------------------------------------------
+    def add_object(self, address: int, ctype: str, obj: object) -> None:
+        """Record a structure a subsystem allocated (``kmem_alloc``) at ``address``
+        with C type ``ctype`` (e.g. ``struct hma_reg``), so ``ADDR::print`` finds it."""
+        self._objects[address] = (ctype, obj)
+
+    def remove_object(self, address: int) -> None:
+        """Forget a structure when it is freed."""
+        self._objects.pop(address, None)
+
+    def object_at(self, address: int) -> tuple[str, object] | None:
+        """``(ctype, object)`` of the structure allocated at ``address``, if any."""
+        return self._objects.get(address)
 
     # -- probes -------------------------------------------------------------
     def probes(self) -> list[Probe]:
@@ -402,4 +464,14 @@ class Call:
     retval: object = None
 
 
-__all__ = ["Call", "KString", "Kernel", "Module", "Symbol", "SymbolKind", "Zone"]
+__all__ = [
+    "LIST_HEAD_OFFSET",
+    "Call",
+    "KList",
+    "KString",
+    "Kernel",
+    "Module",
+    "Symbol",
+    "SymbolKind",
+    "Zone",
+]

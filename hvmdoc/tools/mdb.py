@@ -35,7 +35,7 @@ from hvmdoc.formats import mdb as fmt
 from hvmdoc.tools.process import Context, Write
 
 if TYPE_CHECKING:
-    from hvmdoc.model.kernel import Kernel, Zone
+    from hvmdoc.model.kernel import Kernel, KList
     from hvmdoc.tools.terminal import Terminal
 
 __all__ = ["DCMDS", "REAL_DCMDS", "WALKERS", "MdbSession", "mdb_command"]
@@ -43,7 +43,7 @@ __all__ = ["DCMDS", "REAL_DCMDS", "WALKERS", "MdbSession", "mdb_command"]
 #: dcmds this emulation runs.
 DCMDS = ("nm", "print", "quit", "walk", "whatis")
 #: Walkers this emulation knows.
-WALKERS = ("zone",)
+WALKERS = ("list", "zone")
 #: A few more dcmds a real ``mdb -k`` has (``mdb_cmds.c`` builtins and the
 #: genunix module): reported as not emulated instead of "unknown".
 REAL_DCMDS = frozenset(
@@ -120,7 +120,6 @@ _OLD_STYLE = frozenset(
 )
 
 #: Struct members ``::print zone_t`` knows (the rest of ``zone_t`` is not modelled).
-_ZONE_MEMBERS = ("zone_name", "zone_id")
 
 
 class _MdbError(Exception):
@@ -302,29 +301,37 @@ class MdbSession:
 
     # -- dcmds ------------------------------------------------------------------------
     def _print(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
-        """``::print`` (``mdb_print.c`` ``cmd_print()``)."""
+        """``::print`` (``mdb_print.c`` ``cmd_print()``): a data symbol by its C
+        type, or ``ADDR::print TYPE [MEMBER...]`` for the structures the model
+        allocates (``zone_t``, ``list_t``, ``struct hma_reg``)."""
         if address is None:
-            raise _MdbError("no symbol information for address 0")
+            raise _MdbError("no symbol information for address 0")  # assumption tools-mdb-errors
         args = [a for a in stage.args if not a.startswith("-")]
         kernel = self.kernel
-        if args and args[0] in {"zone_t", "struct", "zone"}:
-            type_args = args[1:] if args[0] != "struct" else args[2:]
-            zone = kernel.zone_by_address(address)
-            if zone is None:
-                raise _MdbError(f"failed to read zone_t at {address:x}: no mapping for address")
-            self._print_zone(zone, type_args)
-            return
         if args:
-            raise _MdbError(f"failed to look up type {args[0]}: unknown type")
+            ctype, members = (
+                (f"struct {args[1]}", args[2:])
+                if args[0] == "struct" and len(args) > 1
+                else (args[0], args[1:])
+            )
+            canonical = _TYPE_ALIASES.get(ctype)
+            if canonical is None:
+                raise _MdbError(f"failed to look up type {ctype}: unknown type")
+            tree = self._struct_at(canonical, address)
+            if tree is None:
+                raise _MdbError(f"failed to read {ctype} at {address:x}: no mapping for address")
+            self._emit(*_struct_records(ctype, tree, members))
+            return
         symbol = kernel.whatis(address)
         if symbol is None or symbol.address != address:
             raise _MdbError(f"no symbol information for address {address:x}")
         if symbol.kind != "data":
             raise _MdbError(f"no type information for {symbol.name}")
-        if symbol.ctype == "zone_t":
-            zone = kernel.zone_by_address(address)
-            if zone is not None:
-                self._print_zone(zone, [])
+        canonical = _TYPE_ALIASES.get(symbol.ctype)
+        if canonical is not None:
+            tree = self._struct_at(canonical, address)
+            if tree is not None:
+                self._emit(*_struct_records(symbol.ctype, tree, []))
                 return
         try:
             value = kernel.read_variable(symbol.name)
@@ -332,23 +339,57 @@ class MdbSession:
             raise _MdbError(f"no type information for {symbol.name}") from None
         self._emit(*_typed_value(symbol.name, symbol.ctype, value))
 
-    def _print_zone(self, zone: Zone, members: list[str]) -> None:
-        wanted = members or list(_ZONE_MEMBERS)
-        records: list[fmt.Record] = []
-        for member in wanted:
-            if member == "zone_name":
-                name = zone.zone_name
-                records.append(
-                    fmt.member(member, fmt.format_string_pointer(name.address, name.text))
-                )
-            elif member == "zone_id":
-                records.append(fmt.member(member, zone.zone_id))
-            else:
-                raise _MdbError(f"failed to find member {member} of zone_t: no such member")
-        if not members:
-            records = [fmt.Value("{"), *(fmt.member(r.member or "", r.text, 1) for r in records)]  # type: ignore[union-attr]
-            records.append(fmt.Value("}"))
-        self._emit(*records)
+    def _lists(self) -> list[KList]:
+        """The ``list_t`` variables the model publishes."""
+        from hvmdoc.model.kernel import KList
+
+        found: list[KList] = []
+        for name in self.kernel.variables():
+            value = self.kernel.read_variable(name)
+            if isinstance(value, KList):
+                found.append(value)
+        return found
+
+    def _struct_at(self, ctype: str, address: int) -> _Tree | None:
+        """The members of the ``ctype`` the model has at ``address`` (None: none)."""
+        from hvmdoc.model.hma import HmaReg
+
+        kernel = self.kernel
+        if ctype == "zone_t":
+            zone = kernel.zone_by_address(address)
+            if zone is None:
+                return None
+            name = zone.zone_name
+            # assumption tools-mdb-zone-members: only the members the model knows
+            return [
+                ("zone_name", fmt.format_string_pointer(name.address, name.text)),
+                ("zone_id", fmt.format_integer(zone.zone_id)),
+            ]
+        if ctype == "list_t":
+            for klist in self._lists():
+                if klist.address == address:
+                    return _list_tree(klist)
+            return None
+        if ctype == "struct hma_reg":
+            found = kernel.object_at(address)
+            if found is None or not isinstance(found[1], HmaReg):
+                return None
+            reg = found[1]
+            next_node, prev_node = next(
+                (klist.links(reg.node) for klist in self._lists() if reg.node in klist.nodes),
+                (0, 0),
+            )
+            return [
+                ("hr_name", fmt.format_string_pointer(reg.name.address, reg.name.text)),
+                (
+                    "hr_node",
+                    [
+                        ("list_next", fmt.format_integer(next_node)),
+                        ("list_prev", fmt.format_integer(prev_node)),
+                    ],
+                ),
+            ]
+        return None
 
     def _whatis(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
         """``::whatis`` (``mdb_whatis.c``, genunix's module callback)."""
@@ -374,17 +415,29 @@ class MdbSession:
         self._emit(fmt.Whatis(address, "unknown"))
 
     def _walk(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
-        """``::walk NAME`` (``mdb_cmds.c`` ``cmd_walk()``/``walk_step()``)."""
+        """``::walk NAME`` (``mdb_cmds.c`` ``cmd_walk()``/``walk_step()``): ``zone``,
+        and ``ADDR::walk list`` (genunix ``list.c``: the elements of a ``list_t``;
+        ``list_walk_init_range()`` warns ``failed to read list_t at %#lx``)."""
         if not stage.args:
             raise _MdbError("::walk needs a walker name (::walk zone)")
         name = stage.args[0]
-        if name != "zone":
+        found: list[int]
+        if name == "zone":
+            found = [zone.address for zone in self.kernel.zones()]
+        elif name == "list":
+            start = address or 0
+            klist = next((k for k in self._lists() if k.address == start), None)
+            if klist is None:
+                shown = f"{start:#x}" if start else "0"
+                raise _MdbError(f"failed to read list_t at {shown}: no mapping for address")
+            found = list(klist.elements)
+        else:
             raise _MdbError("failed to perform walk: unknown walk name")
-        for zone in self.kernel.zones():
+        for element in found:
             if sink is not None:
-                sink.append(zone.address)
+                sink.append(element)
             else:
-                self._emit(fmt.Value(f"{zone.address:x}"))
+                self._emit(fmt.Value(f"{element:x}"))
 
     def _nm(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
         """``::nm`` (``mdb_nm.c``): the symbol table, or one symbol's row."""
@@ -420,19 +473,22 @@ def _typed_value(name: str, ctype: str, value: object) -> list[fmt.Record]:
     value and constant (``print_enum()``: ``boolean_t``'s values are powers of
     two, so ``%#x`` then the name: ``0x1 (B_TRUE)``, ``0 (B_FALSE)``; assumption
     ``tools-mdb-enum-print``), ``kmutex_t`` as its one-member struct
-    ``{ _opaque = [ ADDR ] }``."""
+    ``{ _opaque = [ ADDR ] }``, a ``list_t`` as its three members."""
+    from hvmdoc.model.kernel import KList
+
     if ctype == "boolean_t" and isinstance(value, int | bool) and int(value) in {0, 1}:
         return [fmt.Value("0x1 (B_TRUE)" if value else "0 (B_FALSE)")]
     if ctype == "kmutex_t":
         owner = _value_text(value) if isinstance(value, int | bool) or value is None else "0"
         return [fmt.Value("{"), fmt.member("_opaque", f"[ {owner} ]", 1), fmt.Value("}")]
-    if isinstance(value, tuple | list | dict):
-        raise _MdbError(f"::print of {ctype or name} is not emulated by hvmdoc")
-    return [fmt.Value(_value_text(value))]
+    if isinstance(value, KList):
+        return _struct_records(ctype or "list_t", _list_tree(value), [])
+    return [fmt.Value(_value_text(value, ctype or name))]
 
 
-def _value_text(value: object) -> str:
-    """A variable's value as ``::print`` prints it."""
+def _value_text(value: object, ctype: str = "") -> str:
+    """A scalar variable's value as ``::print`` prints it; anything else is
+    reported as not emulated (never a Python representation)."""
     if value is None:
         return "0"
     if isinstance(value, bool):
@@ -443,7 +499,64 @@ def _value_text(value: object) -> str:
     text = getattr(value, "text", None)
     if isinstance(address, int):
         return fmt.format_string_pointer(address, text if isinstance(text, str) else None)
-    return str(value)
+    raise _MdbError(f"::print of {ctype or 'this type'} is not emulated by hvmdoc")
+
+
+#: A struct's members: ``(name, value text)`` or ``(name, nested members)``.
+_Tree = list[tuple[str, "str | _Tree"]]
+
+#: The types ``ADDR::print TYPE`` knows, by every name mdb accepts for them.
+_TYPE_ALIASES = {
+    "zone_t": "zone_t",
+    "zone": "zone_t",
+    "struct zone": "zone_t",
+    "list_t": "list_t",
+    "struct list": "list_t",
+    "struct hma_reg": "struct hma_reg",
+    "hma_reg_t": "struct hma_reg",
+}
+
+
+def _list_tree(klist: KList) -> _Tree:
+    """A ``list_t``'s members (``sys/list_impl.h``)."""
+    return [
+        ("list_size", fmt.format_integer(klist.size)),
+        ("list_offset", fmt.format_integer(klist.offset)),
+        (
+            "list_head",
+            [
+                ("list_next", fmt.format_integer(klist.first)),
+                ("list_prev", fmt.format_integer(klist.last)),
+            ],
+        ),
+    ]
+
+
+def _tree_records(tree: _Tree, depth: int) -> list[fmt.Record]:
+    out: list[fmt.Record] = []
+    for name, value in tree:
+        if isinstance(value, str):
+            out.append(fmt.member(name, value, depth))
+        else:
+            out.append(fmt.member(name, "{", depth))
+            out.extend(_tree_records(value, depth + 1))
+            out.append(fmt.Value("}", None, depth))
+    return out
+
+
+def _struct_records(ctype: str, tree: _Tree, members: list[str]) -> list[fmt.Record]:
+    """``print_sou()``: the whole struct in braces, or the named members at the
+    top level (``ADDR::print TYPE MEMBER...``)."""
+    if not members:
+        return [fmt.Value("{"), *_tree_records(tree, 1), fmt.Value("}")]
+    fields = dict(tree)
+    chosen: _Tree = []
+    for member in members:
+        if member not in fields:
+            # assumption tools-mdb-errors
+            raise _MdbError(f"failed to find member {member} of {ctype}: no such member")
+        chosen.append((member, fields[member]))
+    return _tree_records(chosen, 0)
 
 
 _Handler = Callable[[MdbSession, _Stage, "int | None", "list[int] | None"], None]

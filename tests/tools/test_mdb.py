@@ -116,3 +116,63 @@ def test_print_by_c_type(term: Terminal) -> None:
     assert term.execute("zone0::print").startswith('{\n    zone_name = 0xfffffffffbf3ff40 "global"')
     assert term.execute("vmmdev_hvm_name::print") == '0xfffffffff82caded "bhyve"\n'
     assert term.execute("hvm_excl_hold::print") == "mdb: no type information for hvm_excl_hold\n"
+
+
+def _post_fix_with_both_vms() -> Terminal:
+    term = HostSession("emy-17", platform="post-fix").terminal()
+    term.execute(f"vmadm start {TEST_UUID}")
+    term.execute(f"vmadm start {KVM_UUID}")
+    return term
+
+
+def test_print_list_t_empty_points_at_its_own_head() -> None:
+    # list_create(): an empty list's head links to itself (&list->list_head)
+    term = HostSession("emy-17", platform="post-fix").terminal()
+    out = term.execute("echo hma_registrations::print | mdb -k")
+    head = int(term.execute("echo hma_registrations::nm | mdb -k").split("\n")[1][:18], 16) + 0x10
+    assert out == (
+        "{\n    list_size = 0x18\n    list_offset = 0x8\n    list_head = {\n"
+        f"        list_next = {head:#x}\n        list_prev = {head:#x}\n    }}\n}}\n"
+    )
+
+
+def test_print_list_t_links_the_registrations_in_order() -> None:
+    term = _post_fix_with_both_vms()
+    elements = term.execute("echo hma_registrations::walk list | mdb -k").split()
+    assert len(elements) == 2
+    first, second = (int(e, 16) for e in elements)
+    listed = term.execute("echo 'hma_registrations::print list_t list_head' | mdb -k")
+    assert listed == (
+        f"list_head = {{\n    list_next = {first + 8:#x}\n    list_prev = {second + 8:#x}\n}}\n"
+    )
+    names = term.execute(
+        "echo 'hma_registrations::walk list | ::print struct hma_reg hr_name' | mdb -k"
+    )
+    assert names == (
+        'hr_name = 0xfffffffff82caded "bhyve"\nhr_name = 0xfffffffff8224185 "SmartOS KVM"\n'
+    )
+    whole = term.execute(f"echo '{elements[0]}::print hma_reg_t' | mdb -k")
+    assert whole.splitlines()[0:3] == [
+        "{",
+        '    hr_name = 0xfffffffff82caded "bhyve"',
+        "    hr_node = {",
+    ]
+    assert f"        list_next = {second + 8:#x}" in whole.splitlines()
+
+
+def test_print_after_unregister_and_bad_types() -> None:
+    term = _post_fix_with_both_vms()
+    first = term.execute("echo hma_registrations::walk list | mdb -k").split()[0]
+    term.execute(f"vmadm stop -F {TEST_UUID}")
+    assert term.execute(f"echo '{first}::print struct hma_reg' | mdb -k") == (
+        f"mdb: failed to read struct hma_reg at {first}: no mapping for address\n"
+    )
+    assert term.execute("echo 'hma_registrations::print list_t bogus' | mdb -k") == (
+        "mdb: failed to find member bogus of list_t: no such member\n"
+    )
+    assert term.execute("echo 'hma_registrations::print struct nope' | mdb -k") == (
+        "mdb: failed to look up type struct nope: unknown type\n"
+    )
+    assert term.execute("echo ::walk list | mdb -k") == (
+        "mdb: failed to read list_t at 0: no mapping for address\n"
+    )
