@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hvmdoc.errors import BadInput
@@ -51,6 +52,8 @@ class HostSession:
         self.host: Host = self._load()
         self._pids = itertools.count(FIRST_PID)
         self.reboots = 0
+        #: Called after every :meth:`reset` (e.g. a workshop journal noting it).
+        self.reset_listeners: list[Callable[[], None]] = []
 
     def _load(self) -> Host:
         from hvmdoc.model import scenarios
@@ -83,6 +86,8 @@ class HostSession:
         self.host = self._load()
         self._pids = itertools.count(FIRST_PID)
         self.reboots = 0
+        for listener in list(self.reset_listeners):
+            listener()
 
     def rebooted(self) -> None:
         """Called by ``reboot``: terminals lose their jobs and debuggers."""

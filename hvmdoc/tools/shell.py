@@ -49,7 +49,7 @@ _PATH = ("/usr/bin", "/usr/sbin", "/sbin", "/bin", "/usr/vm/sbin", "/smartdc/bin
 COMMAND_HELP: dict[str, str] = {
     "vmadm": "list, start, stop [-F], get, lookup, create -f FILE, delete VMs",
     "vm": "vm ALIAS: print the UUID of the VM with that alias (this host's helper)",
-    "mdb": "mdb -k: the kernel debugger (::print, ::whatis, ::walk zone, ::nm; $q quits)",
+    "mdb": "mdb -k: the kernel debugger (::print, ::whatis, ::walk zone|list, ::nm; $q quits)",
     "dtrace": "dtrace -n 'PROBE { ACTIONS }' [-q] [-l]: trace kernel functions",
     "echo": "echo [-n] [ARG...]: print the arguments",
     "cat": "cat FILE...: print a file (e.g. a KVM VM's QEMU log)",
@@ -61,6 +61,7 @@ COMMAND_HELP: dict[str, str] = {
     "jobs": "jobs: list background jobs (start one with a trailing &)",
     "kill": "kill %N | PID: stop a background job",
     "help": "help: this list",
+    "reset": "reset: (hvmdoc) start over on a fresh host of this scenario; jobs and mdb end",
     "pwd": "pwd: the current directory",
     "true": "true: succeed",
     "false": "false: fail",
@@ -112,6 +113,7 @@ def _commands() -> dict[str, Command]:
         "exit": _exit,
         "logout": _exit,
         "vm": _vm,
+        "reset": _reset,
     }
 
 
@@ -310,7 +312,20 @@ def _parameter(terminal: Terminal, part: Parameter) -> str:
 # --------------------------------------------------------------------------- builtins
 
 _BUILTINS = frozenset(
-    {"echo", "jobs", "kill", "help", "pwd", "cd", "true", "false", "exit", "logout", "vm"}
+    {
+        "echo",
+        "jobs",
+        "kill",
+        "help",
+        "pwd",
+        "cd",
+        "true",
+        "false",
+        "exit",
+        "logout",
+        "vm",
+        "reset",
+    }
 )
 
 
@@ -572,6 +587,23 @@ def _reboot(ctx: Context) -> int:
     rng = random.Random(f"{seed}:{session.reboots + 1}")
     session.host.reboot(rng=rng)
     session.rebooted()
+    return 0
+
+
+def _reset(ctx: Context) -> int:
+    """``reset``: not a SmartOS command but the emulator's own (assumption
+    ``tools-reset``): :meth:`HostSession.reset` puts a fresh host of the same
+    scenario, platform, CPU and seed in place (every terminal's jobs and open
+    ``mdb`` end, other terminals' unshown output is dropped) and prints
+    ``hvmdoc: host reset to the start of scenario NAME`` (`` (seed N)`` when the
+    session has one). What this terminal printed earlier on the line stays."""
+    terminal = ctx.terminal
+    session = terminal.session
+    kept = terminal.drain()
+    session.reset()
+    terminal.write(kept)
+    seed = "" if session.seed is None else f" (seed {session.seed})"
+    ctx.out(f"hvmdoc: host reset to the start of scenario {session.scenario}{seed}\n")
     return 0
 
 

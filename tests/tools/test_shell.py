@@ -224,3 +224,37 @@ def test_jobs_long_and_pids(term: Terminal) -> None:
     )
     assert term.execute("jobs -p") == "4201\n"
     assert term.execute("jobs -z").startswith("-bash: jobs: -z: invalid option\n")
+
+
+def test_reset_builtin_starts_over_and_keeps_earlier_output() -> None:
+    from hvmdoc.tools.session import HostSession
+
+    session = HostSession("emy-17", seed=7)
+    term, other = session.terminal(), session.terminal()
+    heard: list[str] = []
+    session.reset_listeners.append(lambda: heard.append("reset"))
+    term.execute("vmadm start $(vm test)")
+    term.execute("dtrace -n 'hvm_excl_hold:entry' &")
+    other.execute("mdb -k")
+    old_host = session.host
+    out = term.execute("echo before; reset; vmadm list -H -o alias,state")
+    assert out == (
+        "before\nhvmdoc: host reset to the start of scenario emy-17 (seed 7)\n"
+        "kvm-debian8  stopped\ntest        stopped\n"
+    )
+    assert term.exit_status == 0 and heard == ["reset"]
+    assert session.host is not old_host and term.jobs == [] and not other.in_mdb
+    assert "reset" in term.execute("help")
+
+
+def test_reset_without_a_seed_and_in_hvmdoc_run() -> None:
+    from hvmdoc.cli.run import transcript
+
+    text = transcript(["vmadm start $(vm test)", "reset", "vmadm list -H -o state"], prompt="# ")
+    assert text.splitlines()[2:] == [
+        "# reset",
+        "hvmdoc: host reset to the start of scenario emy-17",
+        "# vmadm list -H -o state",
+        "stopped",
+        "stopped",
+    ]
