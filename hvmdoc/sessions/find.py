@@ -81,8 +81,11 @@ def _dedent(line: str, indent: str) -> str:
 
 
 def scan(path: Path, text: str) -> Page:
-    """Split ``text`` (the content of ``path``) into front matter and fences."""
-    lines = text.splitlines()
+    """Split ``text`` (the content of ``path``) into front matter and fences.
+
+    A byte order mark (Windows editors write one) is not part of the first line.
+    """
+    lines = text.removeprefix("\ufeff").splitlines()
     front_matter, index = _front_matter(path, lines)
     page = Page(path=path, text=text, front_matter=front_matter)
     while index < len(lines):
@@ -112,14 +115,23 @@ def scan(path: Path, text: str) -> Page:
 
 
 def read_page(path: Path) -> Page:
-    """Read and scan one Markdown file."""
+    """Read and scan one Markdown file.
+
+    The text is kept exactly (CRLF line ends, a byte order mark), so that
+    ``--update`` changes output lines and nothing else.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_exactly(path)
     except UnicodeDecodeError as exc:
         raise BlockError(path, 1, f"not UTF-8 text ({exc.reason})") from None
     except OSError as exc:
         raise BlockError(path, 1, f"cannot read: {exc.strerror}") from None
     return scan(path, text)
+
+
+def read_exactly(path: Path) -> str:
+    """``path``'s text as on disk: no newline translation (``\\r\\n`` stays)."""
+    return path.read_bytes().decode("utf-8")
 
 
 def markdown_files(paths: list[Path]) -> list[Path]:

@@ -20,6 +20,7 @@ import pytest
 
 from hvmdoc.sessions.blocks import Document, PythonBlock, SessionBlock, load_path
 from hvmdoc.sessions.errors import BlockError
+from hvmdoc.sessions.find import read_exactly
 from hvmdoc.sessions.python import run_python
 from hvmdoc.sessions.real import repo_root
 from hvmdoc.sessions.replay import (
@@ -234,7 +235,7 @@ class _Updates:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """Apply every page's edits to the page as it is on disk, atomically."""
         for path, edits in self.pending.items():
-            update_file(path, path.read_text(encoding="utf-8"), edits)
+            update_file(path, read_exactly(path), edits)
         self.pending.clear()
 
 

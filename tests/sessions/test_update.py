@@ -90,3 +90,26 @@ def test_output_that_reads_as_a_prompt_is_reported_not_written(tmp_path: Path) -
     assert report.exit_code == 1 and report.updated == []
     assert "reads as a prompt" in report.failures[0]
     assert page.read_text() == text
+
+
+def test_update_of_a_crlf_page_keeps_every_line_end(tmp_path: Path) -> None:
+    # A page saved by a Windows editor: --update must not turn it into LF
+    # (a whole-file diff), only its stale output lines change.
+    page = tmp_path / "page.md"
+    page.write_bytes(STALE.replace("\n", "\r\n").encode())
+    report = check([page], update=True, host_factory=fake_host, python=False)
+    assert report.updated == [page] and report.exit_code == 0
+    data = page.read_bytes()
+    assert b"stale line" not in data
+    assert data.count(b"\n") == data.count(b"\r\n") > 10
+    again = check([page], update=True, host_factory=fake_host, python=False)
+    assert again.updated == [] and page.read_bytes() == data
+
+
+def test_a_byte_order_mark_does_not_hide_the_front_matter(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_bytes(b"\xef\xbb\xbf" + STALE.encode())
+    report = check([page], update=True, host_factory=fake_host, python=False)
+    assert not report.errors, [e.message for e in report.errors]
+    assert report.updated == [page]
+    assert page.read_bytes().startswith(b"\xef\xbb\xbf---\n")  # kept as it was
