@@ -41,7 +41,7 @@ def documents() -> list[Document]:
 
 
 def test_every_page_is_valid_input_and_every_console_block_is_run_or_explained() -> None:
-    problems = []
+    problems: list[str] = []
     for path in markdown_files([DOCS]):
         _, errors = load(read_page(path), known_scenarios())
         problems.extend(error.message for error in errors)
