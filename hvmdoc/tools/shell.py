@@ -594,16 +594,13 @@ def _reset(ctx: Context) -> int:
     """``reset``: not a SmartOS command but the emulator's own (assumption
     ``tools-reset``): :meth:`HostSession.reset` puts a fresh host of the same
     scenario, platform, CPU and seed in place (every terminal's jobs and open
-    ``mdb`` end, other terminals' unshown output is dropped) and prints
-    ``hvmdoc: host reset to the start of scenario NAME`` (`` (seed N)`` when the
-    session has one). What this terminal printed earlier on the line stays."""
+    ``mdb`` end, other terminals' unshown output is dropped). It prints nothing,
+    as a shell builtin that succeeds (``hvmdoc:`` lines are reserved for
+    hvmdoc's own errors); what this terminal printed earlier on the line stays."""
     terminal = ctx.terminal
-    session = terminal.session
     kept = terminal.drain()
-    session.reset()
+    terminal.session.reset()
     terminal.write(kept)
-    seed = "" if session.seed is None else f" (seed {session.seed})"
-    ctx.out(f"hvmdoc: host reset to the start of scenario {session.scenario}{seed}\n")
     return 0
 
 
