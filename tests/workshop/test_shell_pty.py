@@ -55,7 +55,8 @@ def test_lab_2_end_to_end_with_attach_ctrl_c_and_tab(spawn_shell: Spawn, tmp_pat
     first.expect_exact("hvm_excl_hold:entry")
     first.expect_exact("genunix`cdev_ioctl+0x39")
 
-    _run(second, "vmadm stop $(vm test)", f"Successfully completed stop for VM {TEST_UUID}")
+    # -F: the default (March 2018) platform refuses a graceful bhyve stop (OS-6745)
+    _run(second, "vmadm stop -F $(vm test)", f"Successfully completed stop for VM {TEST_UUID}")
     first.expect_exact("hvm_excl_rele:entry")
     first.expect_exact("genunix`zone_destroy+0x124")
 
