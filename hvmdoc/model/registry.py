@@ -246,6 +246,165 @@ _ALL = (
         "configured' for get.",
         "hvmdoc/model/host.py",
     ),
+    Assumption(
+        "tools-vm-helper",
+        "vm ALIAS is vmadm lookup -1 alias=ALIAS",
+        "The seed host's 'vm' helper prints the uuid of the one VM with that alias, "
+        "as 'vmadm lookup -1 alias=ALIAS' does; an unknown alias prints 'Requested "
+        "unique lookup but found 0 results.' and exits 1.",
+        "The seed uses $(vm test) and $(vm kvm-debian8) but never shows the helper's "
+        "definition; vmadm lookup -1 is the obvious way to write it and its message "
+        "is vmadm.js's.",
+        "hvmdoc/tools/shell.py (_vm)",
+    ),
+    Assumption(
+        "tools-login-shell",
+        "root's login shell is bash",
+        "Shell messages are prefixed '-bash:' (a login shell's argv[0]) and 'exit' "
+        "prints 'logout'.",
+        "SmartOS's global-zone root logs in to bash; the seed's prompt "
+        "'[root@emy-17 /root]# ' is SmartOS's bash PS1. No transcript shows a shell "
+        "error.",
+        "hvmdoc/tools/shell.py (SHELL_NAME, _exit)",
+    ),
+    Assumption(
+        "tools-pids",
+        "Background jobs get process ids from 4201 on",
+        "The first command a session starts in the background prints '[1] 4201'; "
+        "each later one takes the next id.",
+        "Illustrative: a real host's pids depend on everything that ran before.",
+        "hvmdoc/tools/session.py (FIRST_PID)",
+    ),
+    Assumption(
+        "tools-ps-pidwidth",
+        "ps -ef pads process ids to 5 columns",
+        "PID and PPID are printed '%5d' (pidwidth 5).",
+        "illumos ps.c computes pidwidth from the system's maxpid; 5 digits fits the "
+        "default pid_max of 30000 but the exact value on a 2018 SmartOS host was "
+        "not checked.",
+        "hvmdoc/tools/hostcmds.py",
+    ),
+    Assumption(
+        "tools-vmadm-get-order",
+        "vmadm get prints keys in sorted order",
+        "vmadm get/json prints the VM object's keys sorted alphabetically, indented by two spaces.",
+        "vmadm.js prints JSON.stringify(vmobj, null, 2); the order of keys is the "
+        "order VM.js's loader builds them in, which the model does not reproduce.",
+        "hvmdoc/tools/vmadm.py (_get)",
+    ),
+    Assumption(
+        "tools-mdb-enum-print",
+        "::print of a boolean_t shows the value and its name",
+        "A boolean_t prints '0x1 (B_TRUE)' or '0 (B_FALSE)'.",
+        "mdb_print.c print_enum() prints an enum's value then its constant; that "
+        "boolean_t's constants take the %#x form was inferred from the code, not "
+        "seen in a transcript.",
+        "hvmdoc/tools/mdb.py (_typed_value)",
+    ),
+    Assumption(
+        "tools-dtrace-special-probes",
+        "dtrace:::BEGIN, END and ERROR are probes 1, 2, 3 and fire on CPU 0",
+        "The dtrace provider's BEGIN, END and ERROR probes have ids 1, 2 and 3; "
+        "BEGIN and END fire on CPU 0.",
+        "The dtrace provider registers them first, so they get the first ids; "
+        "which CPU the consumer's BEGIN/END run on varies on a real host.",
+        "hvmdoc/tools/dtrace.py (BEGIN_ID, CONSUMER_CPU)",
+    ),
+    Assumption(
+        "tools-dtrace-return-arg0",
+        "fbt return probes see arg0 = 0",
+        "In an fbt return probe arg1 is the return value and arg0, the offset of "
+        "the returning instruction, is always 0.",
+        "fbt passes the return instruction's offset in arg0; the model has no "
+        "function bodies, so it has no offset to give.",
+        "hvmdoc/tools/dtrace.py (DtraceRun)",
+    ),
+    Assumption(
+        "tools-mdb-errors",
+        "Some mdb error texts are composed, not quoted",
+        "'no symbol information for address ADDR', 'no type information for SYM', "
+        "'failed to look up type T: unknown type', 'failed to find member M of T: "
+        "no such member' and 'failed to read T at ADDR: no mapping for address' "
+        "are printed after 'mdb: '.",
+        "They follow mdb's mdb_warn() style (message, ': ', errno text) and errno "
+        "texts of mdb_err.c, but the exact calls in mdb_print.c that print them "
+        "were not traced.",
+        "hvmdoc/tools/mdb.py",
+    ),
+    Assumption(
+        "tools-mdb-zone-members",
+        "zone_t prints only zone_name and zone_id",
+        "ADDR::print zone_t shows the members zone_name and zone_id only.",
+        "A real zone_t has dozens of members; the model knows these two, which are "
+        "the ones the pages use.",
+        "hvmdoc/tools/mdb.py (MdbSession._struct_at)",
+    ),
+    Assumption(
+        "tools-mdb-nm-columns",
+        "::nm's Bind and Shndx columns",
+        "Functions print Bind GLOB and Shndx 1, data symbols LOCL and 3.",
+        "Illustrative: the real values depend on each symbol's ELF binding and "
+        "section in its module.",
+        "hvmdoc/tools/mdb.py (MdbSession._nm)",
+    ),
+    Assumption(
+        "tools-mdb-exit-status",
+        "A piped mdb exits 1 after an error",
+        "echo CMD | mdb -k exits 1 if any command printed an error, 0 otherwise; "
+        "an interactive mdb left with $q exits 0.",
+        "mdb's exit status for piped input with errors was not checked in the source.",
+        "hvmdoc/tools/mdb.py (MdbSession._error)",
+    ),
+    Assumption(
+        "tools-vmadm-python-messages",
+        "vmadm's invalid-regex and invalid-JSON details are Python's",
+        "'vmadm list field=~(' and 'vmadm create' with a bad payload print "
+        "vmadm's prefix ('Invalid regular expression: /RE/: ', 'Invalid JSON "
+        "payload: ') followed by Python's description of the error.",
+        "The real details come from V8's RegExp and JSON.parse; the emulation "
+        "uses Python's re and json, whose wording differs.",
+        "hvmdoc/tools/vmadm.py (_matcher, _create)",
+    ),
+    Assumption(
+        "tools-vmadm-unknown-option",
+        "An unknown vmadm option takes the next argument",
+        "An option vmadm does not define for a command (e.g. 'vmadm stop -x UUID') "
+        "swallows the next argument as its value, so the UUID is then missing.",
+        "vmadm.js parses with nopt, which gives an option of unknown type the "
+        "following non-option argument; the emulation follows that reading of "
+        "nopt without having run it.",
+        "hvmdoc/tools/vmadm.py (_nopt)",
+    ),
+    Assumption(
+        "tools-vmadm-reboot",
+        "vmadm reboot halts then starts the VM",
+        "vmadm reboot of a running VM is modelled as a forced stop followed by a "
+        "start (the VM gets a new zone id); a VM not running is refused with "
+        '\'Cannot reboot vm from state "S", must be "running"\' (exit 1).',
+        "VM.js reboots KVM through vmadmd and other brands with 'zlogin shutdown "
+        "-i 6'; the model has neither, and both end in the zone's halt and boot. "
+        "The refusal text is VM.js's (release-20180315).",
+        "hvmdoc/tools/vmadm.py (_reboot)",
+    ),
+    Assumption(
+        "tools-reboot-order",
+        "The order of a host reboot comes from the session's seed",
+        "The n-th reboot of a session draws its start order from "
+        "random.Random(f'{seed}:{n}'), seed 0 when none was given.",
+        "The real order is timing (assumption reboot-order-uniform); naming the "
+        "draw makes a page's reboot reproducible and a seed name a whole sequence "
+        "of reboots.",
+        "hvmdoc/tools/shell.py (_reboot)",
+    ),
+    Assumption(
+        "tools-reset",
+        "reset is the emulator's command, not SmartOS's",
+        "Typed at the emulated shell, reset replaces the host by a fresh one of "
+        "the same scenario, platform, CPU and seed, ends every terminal's jobs "
+        "and open mdb, and prints nothing.",
+        "Readers and the workshop need a way to start over; no real host has one.",
+        "hvmdoc/tools/shell.py (_reset), hvmdoc/tools/session.py (HostSession.reset)",
+    ),
 )
 
 #: id -> Assumption, in the order above.

@@ -60,9 +60,11 @@ if TYPE_CHECKING:
 __all__ = ["BEGIN_ID", "DtraceRun", "ProbeInfo", "all_probes", "dtrace_command"]
 
 #: ``dtrace:::BEGIN``/``END``/``ERROR`` are the first probes the dtrace
-#: provider registers (ids 1, 2, 3 on illumos).
+#: provider registers (ids 1, 2, 3 on illumos; assumption
+#: ``tools-dtrace-special-probes``).
 BEGIN_ID, END_ID, ERROR_ID = 1, 2, 3
-#: The CPU ``BEGIN`` and ``END`` fire on: the consumer's (illustrative).
+#: The CPU ``BEGIN`` and ``END`` fire on: the consumer's (illustrative;
+#: assumption ``tools-dtrace-special-probes``).
 CONSUMER_CPU = 0
 
 
@@ -252,7 +254,8 @@ class DtraceRun:
                 continue
             args: tuple[object, ...] = event.args
             if probe.name == "return":
-                # fbt return probes: arg0 is the return offset, arg1 the value.
+                # fbt return probes: arg0 is the return offset, arg1 the value;
+                # the model has no offsets (assumption tools-dtrace-return-arg0).
                 args = (0, event.retval)
             env = _Env(
                 self._kernel,

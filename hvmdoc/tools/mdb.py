@@ -159,6 +159,7 @@ class MdbSession:
         self._write("".join(fmt.render_record(r) + "\n" for r in records))
 
     def _error(self, text: str) -> None:
+        # a piped mdb exits 1 once any command failed (assumption tools-mdb-exit-status)
         self._emit(fmt.Error(text))
         self.status = 1
 
@@ -315,7 +316,7 @@ class MdbSession:
                 else (args[0], args[1:])
             )
             canonical = _TYPE_ALIASES.get(ctype)
-            if canonical is None:
+            if canonical is None:  # assumption tools-mdb-errors
                 raise _MdbError(f"failed to look up type {ctype}: unknown type")
             tree = self._struct_at(canonical, address)
             if tree is None:
@@ -326,6 +327,7 @@ class MdbSession:
         if symbol is None or symbol.address != address:
             raise _MdbError(f"no symbol information for address {address:x}")
         if symbol.kind != "data":
+            # assumption tools-mdb-errors
             raise _MdbError(f"no type information for {symbol.name}")
         canonical = _TYPE_ALIASES.get(symbol.ctype)
         if canonical is not None:
@@ -450,6 +452,8 @@ class MdbSession:
         elif "n" in flags:
             symbols = sorted(symbols, key=lambda s: s.name)
         records: list[fmt.Record] = [] if "h" in flags else [fmt.NmHeader()]
+        # Bind/Shndx: functions GLOB in section 1, data LOCL in 3 (assumption
+        # tools-mdb-nm-columns)
         for symbol in symbols:
             kind = "FUNC" if symbol.kind == "func" else "OBJT"
             bind = "GLOB" if symbol.kind == "func" else "LOCL"

@@ -494,7 +494,7 @@ def _cd(ctx: Context) -> int:
 
 
 def _exit(ctx: Context) -> int:
-    """A login shell prints ``logout`` and ends its jobs."""
+    """A login shell prints ``logout`` and ends its jobs (assumption ``tools-login-shell``)."""
     ctx.out("logout\n")
     ctx.terminal.close()
     return 0
@@ -579,7 +579,8 @@ def _reboot(ctx: Context) -> int:
     """``reboot``: the host restarts; autoboot VMs race for the HVM lock in an
     order drawn by :meth:`Host.reboot` from ``random.Random(f"{seed}:{n}")``,
     ``seed`` the session's (0 when none was given) and ``n`` counting this
-    session's reboots from 1, so a seed names a whole sequence of reboots.
+    session's reboots from 1, so a seed names a whole sequence of reboots
+    (assumption ``tools-reboot-order``).
     Prints nothing (a real ``reboot`` ends the login); jobs and debuggers end."""
     terminal = ctx.terminal
     session = terminal.session

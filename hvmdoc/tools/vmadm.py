@@ -112,7 +112,9 @@ def _options(command: str) -> tuple[dict[str, type], dict[str, tuple[str, Any]]]
 
 
 def _nopt(args: list[str], command: str) -> tuple[dict[str, Any], list[str]]:
-    """The part of ``nopt`` vmadm relies on: (parsed options, remaining args)."""
+    """The part of ``nopt`` vmadm relies on: (parsed options, remaining args).
+    An unknown option takes the next argument as its value (assumption
+    ``tools-vmadm-unknown-option``)."""
     opts, shorts = _options(command)
     parsed: dict[str, Any] = {}
     remain: list[str] = []
@@ -317,7 +319,7 @@ def _matcher(obj: dict[str, Any], search: dict[str, str]) -> bool:
         if target.startswith("~"):
             try:
                 pattern = re.compile(target[1:], re.IGNORECASE)
-            except re.error as exc:
+            except re.error as exc:  # Python's wording (assumption tools-vmadm-python-messages)
                 raise _JsRegexError(
                     f"Invalid regular expression: /{target[1:]}/: {exc.msg}"
                 ) from None
@@ -522,6 +524,7 @@ def _create(
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
+        # JSON.parse's text is V8's; this is Python's (assumption tools-vmadm-python-messages)
         ctx.err(f"Invalid JSON payload: {exc.msg}\n")
         return 1
     try:
