@@ -68,3 +68,29 @@ def test_host_clock_follows_the_build_stamp(text: str, boots: str) -> None:
     platform = parse_platform(text)
     assert platform.clock_start.isoformat() == boots
     assert platform.clock_start.strftime("%Y%m%dT%H%M%SZ") > platform.stamp
+
+
+def test_docs_name_only_platforms_the_model_accepts() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    pages = [*sorted((root / "docs").rglob("*.md")), *sorted((root / "examples").glob("*"))]
+    named: dict[str, str] = {}
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for pattern in (
+            r'data-platform="([^"]+)"',
+            r"hvmdoc (?:shell|run|race)[^\n`]*?--platform[ =]([A-Za-z0-9_-]+)",
+            r"\b((?:pre|post)-(?:os-)?\d{4})\b",
+        ):
+            for match in re.finditer(pattern, text, flags=re.IGNORECASE):
+                named.setdefault(match.group(1), str(page.relative_to(root)))
+    assert "post-fix" in named, "the pattern finds the pages' platforms"
+    for name, page in named.items():
+        if name in {"P", "TEXT"}:  # placeholders in the CLI reference
+            continue
+        try:
+            parse_platform(name)
+        except UnknownPlatform as exc:
+            raise AssertionError(f"{page}: platform {name!r}: {exc.message}") from None
