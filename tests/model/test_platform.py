@@ -87,10 +87,10 @@ def test_docs_name_only_platforms_the_model_accepts() -> None:
             for match in re.finditer(pattern, text, flags=re.IGNORECASE):
                 named.setdefault(match.group(1), str(page.relative_to(root)))
     assert "post-fix" in named, "the pattern finds the pages' platforms"
-    for name, page in named.items():
+    for name, where in named.items():
         if name in {"P", "TEXT"}:  # placeholders in the CLI reference
             continue
         try:
             parse_platform(name)
         except UnknownPlatform as exc:
-            raise AssertionError(f"{page}: platform {name!r}: {exc.message}") from None
+            raise AssertionError(f"{where}: platform {name!r}: {exc.message}") from None
