@@ -61,7 +61,7 @@ def run() -> list[dict[str, Any]]:
             host.start("test")
             host.start("kvm-debian8")
             host.stop("kvm-debian8")
-            host.stop("test")
+            host.stop("test", force=True)  # vmadm stop -F: before OS-6745 bhyve needs it
 
     seconds = _best(cycle, repeat=3)
     rate = 2 * pairs / seconds

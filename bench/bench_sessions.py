@@ -30,7 +30,7 @@ CYCLE: list[tuple[str, list[str]]] = [
     ("", ["vmadm start $(vm test)"]),
     ("", ["echo hvm_excl_holder::print | mdb -k", "vmadm list"]),
     ("", ["mdb -k", "> hvm_excl_holder::print", "> $q"]),
-    ('data-meanwhile="vmadm stop $(vm test)" ', ["dtrace -n 'hvm_excl_*:entry'"]),
+    ('data-meanwhile="vmadm stop -F $(vm test)" ', ["dtrace -n 'hvm_excl_*:entry'"]),
     ('data-setup="vmadm start $(vm kvm-debian8)" ', ["uname -v", "vmadm stop $(vm kvm-debian8)"]),
 ]
 
