@@ -18,7 +18,7 @@ from typing import Any
 from hvmdoc.sessions import transcript
 from hvmdoc.sessions.attributes import FenceInfo, InfoStringError, parse_info
 from hvmdoc.sessions.errors import BlockError
-from hvmdoc.sessions.find import Fence, Page, read_page
+from hvmdoc.sessions.find import Fence, Page, read_page, split_lines
 
 SESSION = "hvmdoc"
 STATIC = "hvmdoc-static"
@@ -313,7 +313,7 @@ def load(page: Page, scenarios: Collection[str] | None = None) -> tuple[Document
     host = _front_matter_host(page, errors)
     if host.scenario is not None and scenarios is not None and host.scenario not in scenarios:
         line = next(
-            (n for n, text in enumerate(page.text.splitlines(), 1) if "scenario:" in text), 1
+            (n for n, text in enumerate(split_lines(page.text), 1) if "scenario:" in text), 1
         )
         errors.append(
             BlockError(

@@ -85,7 +85,7 @@ def scan(path: Path, text: str) -> Page:
 
     A byte order mark (Windows editors write one) is not part of the first line.
     """
-    lines = text.removeprefix("\ufeff").splitlines()
+    lines = split_lines(text.removeprefix("\ufeff"))
     front_matter, index = _front_matter(path, lines)
     page = Page(path=path, text=text, front_matter=front_matter)
     while index < len(lines):
@@ -127,6 +127,27 @@ def read_page(path: Path) -> Page:
     except OSError as exc:
         raise BlockError(path, 1, f"cannot read: {exc.strerror}") from None
     return scan(path, text)
+
+
+#: CommonMark's line endings: LF, CRLF, or a CR alone. Not ``str.splitlines()``'s
+#: wider set: a form feed, U+0085 or U+2028 pasted from a web page stays in its line.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str, *, keepends: bool = False) -> list[str]:
+    """``text``'s lines as CommonMark (and an editor) count them."""
+    if not text:
+        return []
+    if keepends:
+        ends = [m.end() for m in _LINE_END.finditer(text)]
+        starts = [0, *ends]
+        if ends and ends[-1] == len(text):
+            starts.pop()
+        return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    lines = _LINE_END.split(text)
+    if lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def read_exactly(path: Path) -> str:

@@ -22,6 +22,7 @@ from hvmdoc.errors import HvmdocError
 from hvmdoc.sessions import compare
 from hvmdoc.sessions.blocks import Document, HostSpec, SessionBlock
 from hvmdoc.sessions.errors import BlockError, display_path
+from hvmdoc.sessions.find import split_lines
 from hvmdoc.sessions.real import RealCommands, repo_root
 from hvmdoc.sessions.transcript import Mode, Step, StepKind, is_long_running, prompt_of
 from hvmdoc.sessions.update import Edit
@@ -183,7 +184,7 @@ class _Host:
 
 
 def _lines(text: str) -> list[str]:
-    return text.splitlines()
+    return split_lines(text)
 
 
 class PageReplay:

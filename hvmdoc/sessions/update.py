@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from hvmdoc.sessions.find import split_lines
+
 
 @dataclass(frozen=True)
 class Edit:
@@ -28,7 +30,7 @@ class Edit:
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     """``text`` with ``edits`` applied (they must not overlap)."""
     newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text, keepends=True)
     ends_with_newline = text.endswith(("\n", "\r"))
     for edit in sorted(edits, key=lambda e: e.line, reverse=True):
         start = edit.line - 1

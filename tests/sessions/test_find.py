@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hvmdoc.sessions.errors import BlockError
-from hvmdoc.sessions.find import markdown_files, scan
+from hvmdoc.sessions.find import markdown_files, scan, split_lines
 
 PAGE = """---
 title: x
@@ -100,3 +100,15 @@ def test_scanner_agrees_with_commonmark_on_top_level_fences() -> None:
     ours = {(fence.line, fence.info.strip()) for fence in scan(Path("p.md"), text).fences}
     assert commonmark and commonmark <= ours
     assert (11, "{ .console .hvmdoc }") in ours - commonmark  # the one inside the tab
+
+
+def test_lines_end_where_commonmark_ends_them() -> None:
+    # str.splitlines() would also split at a form feed, U+0085 or U+2028
+    # (pasted from a web page): line numbers would drift from the editor's.
+    text = "---\nhvmdoc:\n  scenario: x\n---\r\na\x0cb\u2028c\rd\r\n```console\ne\x85f\n```\n"
+    page = scan(Path("p.md"), text)
+    (fence,) = page.fences
+    assert fence.line == 7
+    assert fence.lines == ("e\x85f",)
+    assert split_lines(text)[4:7] == ["a\x0cb\u2028c", "d", "```console"]
+    assert "".join(split_lines(text, keepends=True)) == text
