@@ -224,8 +224,9 @@ def scripted(term: Term, lines: Iterable[str], out: TextIO) -> int:
     """Run lines from a pipe or file and print the transcript as ``hvmdoc run`` does.
 
     Same rules as :func:`hvmdoc.cli.run.transcript`: blank lines are skipped, a
-    line ends at ``\n`` or ``\r\n``, and input after ``exit`` is not read
-    (tests/workshop/test_shell_scripted.py holds the two to the same output).
+    line ends at ``\n``, ``\r\n`` or ``\r`` (:func:`read_stdin`), and input
+    after ``exit`` is not read (tests/workshop/test_shell_scripted.py holds the
+    two to the same output).
     """
     for raw in lines:
         line = raw.rstrip("\n").rstrip("\r")
@@ -240,9 +241,18 @@ def scripted(term: Term, lines: Iterable[str], out: TextIO) -> int:
 
 
 def read_stdin() -> Iterator[str]:
-    """Lines of standard input, decoded leniently."""
+    """Lines of standard input, decoded leniently, each ending in ``\\n``.
+
+    A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (as a terminal's ICRNL
+    and CommonMark have it): a command holding a bare ``\\r`` could not be
+    written on one line of a ``--record`` page, so it is two commands here too.
+    """
     stream = sys.stdin
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None:
         reconfigure(errors="replace")
-    yield from stream
+    for chunk in stream:
+        body = chunk[:-1] if chunk.endswith("\n") else chunk
+        body = body[:-1] if body.endswith("\r") else body
+        for line in body.split("\r"):
+            yield line + "\n"

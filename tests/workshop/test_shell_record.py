@@ -100,3 +100,26 @@ def test_output_holding_a_fence_gets_a_longer_fence() -> None:
     assert fence.fence == "````"
     assert fence.lines == (f"{P}cat notes.md", "```", "code", "```")
     assert "`hvmdoc shell --seed 42`" in text
+
+
+def test_a_recording_of_odd_input_replays(tmp_path: Path) -> None:
+    # A lone CR ends a line (a page could not hold it inside one); a form feed,
+    # U+2028 or a NUL stays inside its command, and the page keeps it there.
+    import subprocess
+    import sys
+
+    page = tmp_path / "odd.md"
+    stdin = "uname -v\rfoo\x0cbar\necho a\u2028b\nx\x00y\r\nvmadm list -H -o alias\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "shell", "--seed", "1", "--record", str(page)],
+        input=stdin.encode(),
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "foo\x0cbar: " in result.stdout.decode()  # one command, not two
+    assert "[root@emy-17 /root]# uname -v\n" in result.stdout.decode()
+    replay = subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "check", str(page)], capture_output=True, check=False
+    )
+    assert replay.returncode == 0, replay.stdout.decode() + replay.stderr.decode()
