@@ -215,6 +215,23 @@ def test_stdin_dash_reads_standard_input(reader: str) -> None:
     assert "<stdin>" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args", [("parse", "mdb"), ("fold",), ("symbolize",), ("shell", "--seed", "1")]
+)
+def test_closed_stdin_is_one_line_of_bad_input(args: tuple[str, ...]) -> None:
+    # `hvmdoc parse mdb <&-` from a cron job or a daemon: sys.stdin is None.
+    argv = [sys.executable, "-m", "hvmdoc", *args]
+    result = subprocess.run(
+        ["sh", "-c", 'exec "$@" <&-', "sh", *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert_one_line_error(result)
+    assert "standard input is closed" in result.stderr
+
+
 @pytest.mark.parametrize("reader", ["parse mdb", "parse dtrace", "parse vmadm", "symbolize"])
 def test_invalid_utf8_on_stdin_is_no_traceback(reader: str) -> None:
     result = hvmdoc(*_argv(reader, "-"), stdin=b"caf\xe9 \xff\xfe\n")

@@ -30,6 +30,8 @@ def command(ctx: click.Context, file: str, offsets: bool) -> None:
 
     source: BinaryIO
     if file == "-":
+        if sys.stdin is None:  # started with stdin closed (`hvmdoc fold <&-`)
+            raise BadInput("<stdin>: cannot read: standard input is closed")
         source, name = sys.stdin.buffer, "<stdin>"
     else:
         try:

@@ -26,6 +26,8 @@ _HEX_FIELDS = frozenset({"address", "frame_pointer", "value", "size"})
 def open_text(file: str) -> tuple[TextIO, str]:
     """The input stream and its name for messages (``<stdin>`` for ``-``)."""
     if file == "-":
+        if sys.stdin is None:  # started with stdin closed (`hvmdoc parse mdb <&-`)
+            raise BadInput("<stdin>: cannot read: standard input is closed")
         # Undecodable bytes must not end the run with a traceback.
         stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
         return stdin, "<stdin>"

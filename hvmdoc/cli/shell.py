@@ -110,6 +110,8 @@ def command(
     plain: bool,
 ) -> None:
     """Run the simulator; exit 0 when the user leaves."""
+    if sys.stdin is None:  # started with stdin closed (`hvmdoc shell <&-`)
+        raise BadInput("standard input is closed: run the shell in a terminal or pipe commands")
     if attach or socket_path is not None:
         if scenario or platform or cpu or seed is not None:
             raise BadInput(
