@@ -75,15 +75,27 @@ class Step:
         return f"{self.prompt}{self.command}".rstrip()
 
 
+#: The option letters the emulated mdb accepts (hvmdoc/tools/mdb.py ``mdb_command``).
+_MDB_FLAGS = frozenset("kfmuwyAFKMSUW")
+
+
 def opens_mdb(command: str) -> bool:
-    """True for an interactive ``mdb -k`` (no input piped or redirected into it)."""
+    """True for an interactive ``mdb -k`` (no input piped or redirected into it).
+
+    As the emulated mdb decides (hvmdoc/tools/mdb.py ``mdb_command``): only
+    options, all known, ``k`` among them (``mdb -k``, ``mdb -kw``); an operand
+    (``mdb -k vmcore.0``) or an unknown option fails without opening it.
+    tests/sessions/test_transcript.py holds the two to the same answer.
+    """
     try:
         words = shlex.split(command, comments=True)
     except ValueError:
         return False
-    return (
-        bool(words) and words[0] == "mdb" and "-k" in words[1:] and not set("|<>;&") & set(command)
-    )
+    if not words or words[0] != "mdb" or set("|<>;&") & set(command):
+        return False
+    flags = "".join(word[1:] for word in words[1:])
+    options_only = all(word.startswith("-") and word != "-" for word in words[1:])
+    return options_only and "k" in flags and _MDB_FLAGS.issuperset(flags)
 
 
 def is_real_command(command: str) -> bool:

@@ -69,7 +69,21 @@ def test_bad_blocks_are_located(lines: list[str], mode: Mode, line: int, message
         ("mdb -k < cmds", False),
         ("mdb", False),
         ("mdb -k 'unclosed", False),
+        ("mdb -kw", True),
+        ("mdb -w -k", True),
+        ("mdb -k vmcore.0", False),
+        ("mdb -k %{{", False),
+        ("mdb -k -x", False),
+        ("mdb -k -", False),
+        ("mdb -k &", False),
     ],
 )
 def test_only_interactive_mdb_opens_mdb_mode(command: str, interactive: bool) -> None:
     assert opens_mdb(command) is interactive
+    # ... and the emulated host agrees: a block's mode is predicted statically,
+    # the replay then checks the terminal (a disagreement fails every such page).
+    from hvmdoc.tools.session import HostSession
+
+    terminal = HostSession("emy-17").terminal()
+    terminal.execute(command)
+    assert terminal.in_mdb is interactive
