@@ -241,11 +241,16 @@ class _Updates:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Give our items their ``@group`` suffix under ``--dist loadgroup``.
+    """Give every grouped item its ``@group`` suffix under ``--dist loadgroup``.
 
     pytest-xdist 3.8 sets ``item._nodeid``, which pytest 9 no longer reads (it
-    keeps ``_id``), so groups are silently ignored; do it the pytest 9 way for
-    our items. Harmless if xdist did it already.
+    keeps ``_id``), so groups are silently ignored; do it the pytest 9 way. Not
+    only for our page items: tests/site groups the tests that share a
+    session-scoped site build, which would otherwise be built on both workers.
+    The group name is read as xdist reads it (first argument, else ``name=``).
+    Harmless if xdist did it already. (pytest 9 re-renders a parametrized id
+    from its parts in some reports, showing ``test[0]@group]``; scheduling uses
+    the exact string.)
     """
     if not getattr(config.option, "loadgroup", False):
         return
@@ -254,8 +259,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     except ImportError:  # an older pytest: xdist's own suffix works there
         return
     for item in items:
-        if not isinstance(item, _PageItem) or "@" in item.nodeid:
+        if "@" in item.nodeid:
             continue
         marker = item.get_closest_marker("xdist_group")
         if marker is not None:
-            item._id = NodeId.parse(f"{item.nodeid}@{marker.kwargs['name']}")
+            name = marker.args[0] if marker.args else marker.kwargs.get("name", "default")
+            item._id = NodeId.parse(f"{item.nodeid}@{name}")

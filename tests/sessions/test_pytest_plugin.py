@@ -93,3 +93,27 @@ def test_pages_stay_on_one_xdist_worker_and_updates_from_workers_land(tmp_path: 
     assert len(workers) == 3
     assert all(len(found) == 1 for found in workers.values()), workers
     assert all((root / "docs" / f"p{i}.md").read_text() == PAGE for i in range(3))
+
+
+def test_ordinary_tests_in_one_xdist_group_stay_on_one_worker(tmp_path: Path) -> None:
+    # tests/site shares one session-scoped site build among the tests of a group;
+    # with xdist 3.8 under pytest 9 the group was ignored and both workers built it.
+    root = project(tmp_path, {})
+    (root / "test_grouped.py").write_text(
+        "import pytest\n"
+        "pytestmark = pytest.mark.xdist_group('build')\n"
+        "@pytest.mark.parametrize('i', range(8))\n"
+        "def test_a(i): pass\n"
+        "@pytest.mark.xdist_group(name='other')\n"
+        "@pytest.mark.parametrize('i', range(8))\n"
+        "def test_b(i): pass\n"
+    )
+    result = pytest_run(root, "-n", "2", "--dist", "loadgroup", "-v", "-v", "test_grouped.py")
+    assert result.returncode == 0, result.stdout
+    workers: dict[str, set[str]] = {}
+    for worker, test, group in re.findall(
+        r"\[(gw\d)\].*?test_grouped\.py::(test_\w)\[\d\]@(\w+)", result.stdout
+    ):
+        workers.setdefault(f"{test}@{group}", set()).add(worker)
+    assert set(workers) == {"test_a@build", "test_b@other"}, result.stdout
+    assert all(len(found) == 1 for found in workers.values()), workers
