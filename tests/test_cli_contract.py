@@ -11,6 +11,7 @@ Each case runs ``python -m hvmdoc`` in a subprocess from the repository root.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -281,6 +282,47 @@ def test_a_failing_read_after_records_keeps_the_records() -> None:
     assert result.returncode == 2
     assert "test" in result.stdout
     assert result.stderr.startswith("<stdin>:3:")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("parse", "vmadm", "{}"),
+        ("parse", "vmadm", "--json", "{}"),
+        ("symbolize", "--symbols", "/dev/null", "{}"),
+        ("shell", "--seed", "1"),
+    ],
+    ids=" ".join,
+)
+def test_a_reader_that_leaves_early_is_success(args: tuple[str, ...], tmp_path: Path) -> None:
+    # `hvmdoc parse vmadm big.txt | head -1`: a filter exits 0 when its reader
+    # goes away (click's own handling would exit 1, "a difference").
+    if args[0] == "shell":
+        path, stdin = None, b"vmadm list\n" * 5000
+    elif args[0] == "symbolize":
+        path, stdin = tmp_path / "big.txt", b""
+        path.write_text("              unix`sys_syscall+0x17a\n" * 100_000)
+    else:
+        path, stdin = tmp_path / "big.txt", b""
+        path.write_text((VMADM_ROW + "\n") * 100_000)
+    argv = [str(path) if part == "{}" else part for part in args]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "hvmdoc", *argv],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+    if stdin:
+        with contextlib.suppress(BrokenPipeError):
+            child.stdin.write(stdin)
+    child.stdin.close()
+    assert child.stdout.readline()
+    child.stdout.close()
+    assert child.wait(timeout=120) == 0
+    assert child.stderr.read() == b""
+    child.stderr.close()
 
 
 # --------------------------------------------------------------------------- check

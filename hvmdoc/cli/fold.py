@@ -48,4 +48,8 @@ def command(ctx: click.Context, file: str, offsets: bool) -> None:
     finally:
         if source is not sys.stdin.buffer:
             source.close()
-    sys.stdout.buffer.writelines(folded_lines(folded))
+    from hvmdoc.cli.parse import reader_may_leave
+
+    with reader_may_leave():
+        sys.stdout.buffer.writelines(folded_lines(folded))
+        sys.stdout.buffer.flush()

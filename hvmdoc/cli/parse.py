@@ -7,9 +7,11 @@ reported as ``FILE:LINE:COL: message`` on stderr with exit status 2.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
@@ -35,6 +37,24 @@ def open_text(file: str) -> tuple[TextIO, str]:
         return open(file, encoding="utf-8", errors="replace"), file
     except OSError as exc:
         raise BadInput(f"{file}: cannot read: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def reader_may_leave() -> Iterator[None]:
+    """A reader that goes away (``hvmdoc parse mdb x | head``) ends the command
+    with status 0, what a Unix filter does.
+
+    click's ``main()`` turns a broken pipe escaping a command into exit status
+    1, which here means "a check found a difference"; so it is handled here,
+    stdout flushed inside so that no write fails later at interpreter exit.
+    """
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
 
 
 def read_lines(stream: Iterable[str], name: str) -> Iterator[str]:
@@ -156,15 +176,17 @@ def command(ctx: click.Context, tool: str, file: str, as_json: bool, fields: str
     stream, source = open_text(file)
     out = sys.stdout
     try:
-        for record in parse(read_lines(stream, source), source):
-            if only is not None and not only.intersection(
-                f.name for f in dataclasses.fields(record)
-            ):
-                continue
-            shown = json.dumps(record_dict(record, only)) if as_json else readable(record, only)
-            out.write(shown + "\n")
+        with reader_may_leave():
+            for record in parse(read_lines(stream, source), source):
+                if only is not None and not only.intersection(
+                    f.name for f in dataclasses.fields(record)
+                ):
+                    continue
+                shown = json.dumps(record_dict(record, only)) if as_json else readable(record, only)
+                out.write(shown + "\n")
     except ParseError as error:
-        out.flush()
+        with reader_may_leave():
+            out.flush()
         click.echo(error.message, err=True)
         sys.exit(EXIT_BAD_INPUT)  # not ctx.exit: `python -m hvmdoc` ignores main()'s return
     finally:

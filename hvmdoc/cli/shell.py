@@ -126,8 +126,11 @@ def command(
     if not sys.stdin.isatty():
         if picked:
             click.echo(f"hvmdoc shell: seed {spec.seed} (repeat with: {hint})", err=True)
+        from hvmdoc.cli.parse import reader_may_leave
+
         try:
-            status = repl.scripted(term, repl.read_stdin(), sys.stdout)
+            with reader_may_leave():  # `hvmdoc shell < lab.txt | head`: exit 0
+                status = repl.scripted(term, repl.read_stdin(), sys.stdout)
         finally:
             _save(record, term)
         sys.exit(status)

@@ -42,7 +42,7 @@ def command(ctx: click.Context, file: str, symbols_file: str | None, scenario: s
 
     Exit status: 0 success, 2 bad input (FILE:LINE:COL: message) or unreadable file.
     """
-    from hvmdoc.cli.parse import open_text, read_lines
+    from hvmdoc.cli.parse import open_text, read_lines, reader_may_leave
 
     if symbols_file is not None and scenario is not None:
         raise BadInput("give --symbols or --scenario, not both")
@@ -56,8 +56,9 @@ def command(ctx: click.Context, file: str, symbols_file: str | None, scenario: s
         stream, source = open_text(file)
         out = sys.stdout
         try:
-            for line in symbolize(read_lines(stream, source), table, source):
-                out.write(line + "\n")
+            with reader_may_leave():
+                for line in symbolize(read_lines(stream, source), table, source):
+                    out.write(line + "\n")
         finally:
             if source != "<stdin>":
                 stream.close()
