@@ -258,6 +258,17 @@ def _classify(
             BlockError(fence.path, fence.line, f"a block is .{SESSION} or .{STATIC}, not both")
         )
         return None
+    if session and info.language != "console":
+        errors.append(
+            BlockError(
+                fence.path,
+                fence.line,
+                f"a .{SESSION} block is a console session, not {info.language or 'unnamed'}: "
+                f"write ``` {{ .console .{SESSION} ... }} (a Python example is a plain ```python "
+                "fence)",
+            )
+        )
+        return None
     if static:
         unknown = [
             a for a in info.attributes if a.startswith("data-") and a not in STATIC_ATTRIBUTES

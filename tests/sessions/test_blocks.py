@@ -48,6 +48,8 @@ def test_split_commands_keeps_semicolons_in_quotes_and_d_clauses() -> None:
         ('```console scenario="x"\n# a\n```\n', "pymdownx.superfences"),
         ("``` { .hvmdoc .console }\n# a\n```\n", "language class comes first"),
         ("``` { .console .hvmdoc .hvmdoc-static }\n# a\n```\n", "not both"),
+        ("``` { .python .hvmdoc }\nprint(1)\n```\n", "6: a .hvmdoc block is a console session"),
+        ("``` { .bash .hvmdoc }\n# a\n```\n", "not bash: write ``` { .console .hvmdoc"),
         ("``` { .console .hvmdoc-static }\n# a\n```\n", "needs data-reason"),
         ('``` { .console .hvmdoc-static data-reason="x" data-cpu="amd" }\n```\n', "static block"),
         ("``` { .console .hvmdoc\n# a\n```\n", "does not end"),
