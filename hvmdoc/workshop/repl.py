@@ -121,24 +121,52 @@ def can_use_editor(stdin: TextIO, stdout: TextIO) -> bool:
         return False
 
 
+#: Ctrl-C, and Ctrl-\ (SIGQUIT, which would end Python with a core dump): the
+#: terminal sends them to the foreground job, never to the login shell.
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGQUIT") if hasattr(signal, name)
+)
+
+
 class InterruptFlag:
-    """Turns SIGINT into a flag while a foreground job runs (no exception mid-model)."""
+    """Turns SIGINT and SIGQUIT into a flag while a command runs (no exception
+    mid-model); either stops a foreground job as Ctrl-C does."""
 
     def __init__(self) -> None:
         self.event = threading.Event()
-        self._previous: Callable[[int, FrameType | None], object] | int | None = None
+        self._previous: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
 
     def __enter__(self) -> InterruptFlag:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
+            for number in _STOP_SIGNALS:
+                self._previous[number] = signal.signal(number, self._handle)
         return self
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         self.event.set()
 
     def __exit__(self, *exc: object) -> None:
+        for number, previous in self._previous.items():
+            if previous is not None:
+                signal.signal(number, previous)
+        self._previous.clear()
+
+
+class QuitIgnored:
+    """SIGQUIT (Ctrl-\\) ignored at the prompt, as an interactive bash does."""
+
+    def __init__(self) -> None:
+        self._previous: Callable[[int, FrameType | None], object] | int | None = None
+
+    def __enter__(self) -> QuitIgnored:
+        quit_signal = getattr(signal, "SIGQUIT", None)
+        if quit_signal is not None and threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(quit_signal, signal.SIG_IGN)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+            signal.signal(signal.SIGQUIT, self._previous)
 
 
 def run_job(job: Job, out: TextIO, flag: InterruptFlag | None = None) -> None:
@@ -174,8 +202,15 @@ def interactive(
     Ctrl-C only interrupts the line editor or a foreground job: while anything
     else runs, SIGINT just raises a flag, so the model is never stopped halfway.
     ``after_command`` runs after each line (``--record`` saves the page there, so
-    closing the window loses nothing).
+    closing the window loses nothing). Ctrl-\\ never ends the shell either.
     """
+    with QuitIgnored():
+        return _interactive(term, read_line, out, after_command)
+
+
+def _interactive(
+    term: Term, read_line: ReadLine, out: TextIO, after_command: Callable[[], None]
+) -> int:
     while True:
         with InterruptFlag():
             out.write(term.pending())

@@ -211,3 +211,21 @@ def test_background_dtrace_prints_at_the_prompt_and_history_recalls(spawn_shell:
     second.expect(pexpect.EOF)
     first.sendline("exit")
     first.expect(pexpect.EOF)
+
+
+def test_ctrl_backslash_stops_dtrace_and_never_ends_the_shell(spawn_shell: Spawn) -> None:
+    # Ctrl-\ sends SIGQUIT, whose default ends Python with a core dump: a trainee
+    # who hits it must not lose the session (an interactive bash ignores it).
+    for mode in ((), ("--plain",)):
+        shell = spawn_shell("--seed", "3", *mode)
+        _at_prompt(shell)
+        shell.sendline(DTRACE)
+        shell.expect_exact("matched 2 probes")
+        shell.sendcontrol("\\")  # the job is in the foreground: the tty is in cooked mode
+        _at_prompt(shell)
+        shell.sendcontrol("\\")  # at the prompt: nothing happens
+        _run(shell, "uname -v", "joyent_")
+        shell.sendline("exit")
+        shell.expect(pexpect.EOF)
+        shell.wait()
+        assert shell.exitstatus == 0, (mode, shell.signalstatus)
