@@ -381,6 +381,8 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
                 # inside one; anything else indented is printf text or an
                 # aggregation row ("  hvm_excl_hold        2").
                 frame = None if "  " in stripped else parse_frame(stripped)
+                if frame is not None and not frames and _weak(frame):
+                    frame = None  # a quantize() row ("1 |@@@@ 3"), not a stack's first frame
                 if frame is not None:
                     if frames and lead != indent:  # indented otherwise: another stack
                         yield Stack(tuple(frames), None, indent)
@@ -395,6 +397,17 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
         yield _parse_other(line, stripped, source, number)
     if frames:
         yield Stack(tuple(frames), None, indent)
+
+
+def _weak(frame: Frame) -> bool:
+    """A frame that is words of text: no ``module`...``, no address, a space inside.
+
+    dt_print_stack() and dt_print_ustack() print every resolved frame with its
+    module; only a ustack helper's string (``<< internal code >>``) has none
+    and may hold spaces, and it sits among the frames of a stack. Such text
+    never starts a stack: it is a ``quantize()`` row (``1 |@@@@ 3``) or printf.
+    """
+    return frame.module is None and frame.address is None and " " in (frame.function or "")
 
 
 def _annotation(stripped: str) -> str | None:

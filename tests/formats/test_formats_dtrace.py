@@ -190,3 +190,39 @@ def test_helpers_for_the_emulated_dtrace() -> None:
         "dtrace: invalid probe specifier x:entry { }: "
         "probe description ::x:entry does not match any probes"
     ]
+
+
+def test_quantize_output_is_text_not_stacks() -> None:
+    # dtrace -n 'fbt::hvm_excl_hold:entry { @ = quantize(arg0); }'
+    lines = [
+        "",
+        "           value  ------------- Distribution ------------- count    ",
+        "               0 |                                         0        ",
+        "               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@ 3",
+        "               2 |                                         0        ",
+        "",
+    ]
+    records = list(dtrace.parse(lines))
+    assert [type(r) for r in records] == [
+        dtrace.Blank,
+        dtrace.Text,
+        dtrace.Text,
+        dtrace.Text,
+        dtrace.Text,
+        dtrace.Blank,
+    ]
+    assert list(dtrace.render(records)) == lines
+
+
+def test_a_helper_string_frame_continues_a_stack_but_never_starts_one() -> None:
+    lines = [
+        "              libc.so.1`__ioctl+0x15",
+        "              << internal code >>",
+        "              node`uv_run+0x10",
+    ]
+    (stack,) = dtrace.parse(lines)
+    assert isinstance(stack, dtrace.Stack)
+    assert stack.frames[1] == dtrace.Frame(function="<< internal code >>")
+    assert list(dtrace.parse(["              << internal code >>"])) == [
+        dtrace.Text("              << internal code >>")
+    ]
