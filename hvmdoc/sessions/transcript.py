@@ -98,6 +98,19 @@ def opens_mdb(command: str) -> bool:
     return options_only and "k" in flags and _MDB_FLAGS.issuperset(flags)
 
 
+def quits_mdb(command: str) -> bool:
+    """True for an mdb input line that ends mdb, as the emulated mdb reads it
+    (hvmdoc/tools/mdb.py ``MdbSession.execute``/``_stage``): a statement
+    (``;``-separated) whose dcmd is ``$q``, ``$Q``, ``$%`` or ``::quit``,
+    whatever arguments follow (``$q now``, ``::nm; $q``).
+    """
+    for statement in command.split("//", 1)[0].split(";"):
+        words = statement.split()
+        if words and (words[0][:2] in {"$q", "$Q", "$%"} or words[0] == "::quit"):
+            return True
+    return False
+
+
 def is_real_command(command: str) -> bool:
     """True for the commands a ``$ `` prompt may run: ``hvmdoc ...``, ``python examples/X.py``."""
     return command.split(" ", 1)[0] == "hvmdoc" or bool(_PYTHON_EXAMPLE.match(command))
@@ -149,7 +162,7 @@ def split(lines: Sequence[str], first_line: int, mode: Mode) -> tuple[list[Step]
                 )
         elif current is Mode.SHELL and opens_mdb(command):
             current = Mode.MDB
-        elif current is Mode.MDB and command.strip() in MDB_QUIT:
+        elif current is Mode.MDB and quits_mdb(command):
             current = Mode.SHELL
         starts.append((index, prompt, command, before, current))
     if not starts:

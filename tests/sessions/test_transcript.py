@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from hvmdoc.sessions.transcript import Mode, StepKind, TranscriptError, opens_mdb, split
+from hvmdoc.sessions.transcript import (
+    Mode,
+    StepKind,
+    TranscriptError,
+    opens_mdb,
+    quits_mdb,
+    split,
+)
 
 SEED_MDB = ["# mdb -k", "Loading modules: [ ... ]", "> hvm_excl_holder::print", "0"]
 
@@ -87,3 +94,30 @@ def test_only_interactive_mdb_opens_mdb_mode(command: str, interactive: bool) ->
     terminal = HostSession("emy-17").terminal()
     terminal.execute(command)
     assert terminal.in_mdb is interactive
+
+
+@pytest.mark.parametrize(
+    ("line", "quits"),
+    [
+        ("$q", True),
+        ("$Q", True),
+        ("::quit", True),
+        ("  $q  ", True),
+        ("$q now", True),
+        ("::nm; $q", True),
+        ("$%", True),
+        ("::quitx", False),
+        ("hvm_excl_holder::print", False),
+        ("::walk zone | ::print zone_t zone_name", False),
+        ("// $q", False),
+    ],
+)
+def test_mdb_quits_as_the_emulated_mdb_does(line: str, quits: bool) -> None:
+    assert quits_mdb(line) is quits
+    from hvmdoc.tools.session import HostSession
+
+    terminal = HostSession("emy-17").terminal()
+    terminal.execute("mdb -k")
+    assert terminal.in_mdb
+    terminal.execute(line)
+    assert terminal.in_mdb is not quits
