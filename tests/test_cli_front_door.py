@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from hvmdoc import __version__
 from hvmdoc.cli import SUBCOMMANDS
@@ -54,4 +55,31 @@ def test_version_literal_matches_pyproject() -> None:
 def test_python_dash_m_propagates_exit_status() -> None:
     result = run_cli("race", "--bhyve", "-1", "--kvm", "1")
     assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_reader_going_away_is_not_a_difference(tmp_path: Path) -> None:
+    """`hvmdoc run big | head` exits 0, quietly (click alone would exit 1)."""
+    script = tmp_path / "many.txt"
+    script.write_text("vmadm list\n" * 3000)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hvmdoc", "run", str(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert first.startswith(b"[root@emy-17 /root]# vmadm list")
+    assert err == ""
+
+
+def test_run_with_stdin_closed_is_bad_input() -> None:
+    result = subprocess.run(
+        f"'{sys.executable}' -m hvmdoc run <&-", shell=True, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr

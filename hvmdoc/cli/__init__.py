@@ -31,8 +31,22 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class ReaderGone(Exception):
+    """Standard output's reader went away (``hvmdoc fold big.txt | head``).
+
+    Raised in place of ``BrokenPipeError``, which click would turn into exit 1
+    ("a difference was found"); :func:`main` exits 0 quietly instead.
+    """
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise ReaderGone() from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(SUBCOMMANDS)
@@ -80,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     except HvmdocError as exc:
         click.echo(f"hvmdoc: {exc.message}", err=True)
         sys.exit(exc.exit_code)
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderGone):
         # The reader went away (`hvmdoc fold big.txt | head`): not an error.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -35,6 +35,7 @@ def transcript(
     """The transcript of ``lines`` typed at a fresh host of ``scenario``, after
     the ``setup`` commands ran unseen in another terminal (like a block's
     ``data-setup``)."""
+    from hvmdoc.tools.script import replay
     from hvmdoc.tools.session import HostSession
 
     session = HostSession(scenario, platform, cpu, seed)
@@ -44,18 +45,9 @@ def transcript(
             other.execute(line)
         other.close()
     terminal = session.terminal()
-    out: list[str] = []
-    for raw in lines:
-        line = raw.rstrip("\n").rstrip("\r")
-        if not line.strip():
-            continue
-        shown = terminal.prompt if terminal.in_mdb or prompt is None else prompt
-        out.append(f"{shown}{line}\n")
-        out.append(terminal.execute(line))
-        if terminal.closed:
-            break
+    text = "".join(replay(terminal, lines, prompt))
     terminal.close()
-    return "".join(out)
+    return text
 
 
 @click.command("run")
@@ -86,15 +78,19 @@ def command(
 ) -> None:
     """Run commands (one per line, from FILE or standard input) on an emulated
     SmartOS host and print the transcript: prompt, command, output."""
-    if file == "-":
-        lines = sys.stdin.read().splitlines()
-    else:
-        path = Path(file)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise BadInput(f"{file}: {reason}") from None
+    from hvmdoc.tools.script import input_lines
+
+    try:
+        if file == "-":
+            if sys.stdin is None:  # started with stdin closed (`hvmdoc run <&-`)
+                raise BadInput("<stdin>: standard input is closed")
+            raw = sys.stdin.read()
+        else:
+            raw = Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BadInput(f"{'<stdin>' if file == '-' else file}: {reason}") from None
+    lines = list(input_lines(raw))
     text = transcript(
         lines,
         scenario=scenario,

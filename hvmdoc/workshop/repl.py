@@ -20,6 +20,7 @@ from types import FrameType
 from typing import TextIO
 
 from hvmdoc.errors import HvmdocError
+from hvmdoc.tools.script import input_lines, replay
 from hvmdoc.workshop.api import Job, Term
 
 #: Seconds between polls of a running foreground job's output.
@@ -258,19 +259,11 @@ def _run_line(term: Term, line: str, out: TextIO, flag: InterruptFlag) -> None:
 def scripted(term: Term, lines: Iterable[str], out: TextIO) -> int:
     """Run lines from a pipe or file and print the transcript as ``hvmdoc run`` does.
 
-    Same rules as :func:`hvmdoc.cli.run.transcript`: blank lines are skipped, a
-    line ends at ``\n``, ``\r\n`` or ``\r`` (:func:`read_stdin`), and input
-    after ``exit`` is not read (tests/workshop/test_shell_scripted.py holds the
-    two to the same output).
+    The loop is :func:`hvmdoc.tools.script.replay`, the one ``hvmdoc run`` uses
+    (tests/workshop/test_shell_scripted.py holds the two to the same output).
     """
-    for raw in lines:
-        line = raw.rstrip("\n").rstrip("\r")
-        if not line.strip():
-            continue
-        out.write(f"{term.prompt}{line}\n")
-        out.write(term.execute(line))
-        if term.closed:
-            break
+    for piece in replay(term, lines):
+        out.write(piece)
     out.flush()
     return 0
 
@@ -287,7 +280,8 @@ def read_stdin() -> Iterator[str]:
     if reconfigure is not None:
         reconfigure(errors="replace")
     for chunk in stream:
-        body = chunk[:-1] if chunk.endswith("\n") else chunk
-        body = body[:-1] if body.endswith("\r") else body
-        for line in body.split("\r"):
+        pieces = list(input_lines(chunk))
+        if chunk.endswith("\n"):
+            pieces.pop()  # the empty tail after the newline
+        for line in pieces:
             yield line + "\n"
