@@ -42,6 +42,18 @@ class ReaderGone(Exception):
 class LazyGroup(click.Group):
     """A group whose subcommands are imported on first use."""
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:  # --help and --version print while the context is made
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError as exc:
+            raise ReaderGone() from exc
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
