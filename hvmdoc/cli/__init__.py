@@ -86,6 +86,13 @@ def cli() -> None:
     """
 
 
+def _usage_line(exc: click.UsageError) -> str:
+    """Click's four-line usage block as one line: ``hvmdoc race: Missing option ...``."""
+    where = exc.ctx.command_path if exc.ctx is not None else "hvmdoc"
+    message = " ".join(exc.format_message().split())
+    return f"{where}: {message} (see '{where} --help')"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: run the CLI and return its exit status.
 
@@ -100,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("hvmdoc: aborted", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        click.echo(_usage_line(exc), err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
