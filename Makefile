@@ -34,7 +34,7 @@ site: $(STAMP)
 site-offline: $(STAMP)
 	HVMDOC_OFFLINE=true $(BIN)/mkdocs build --strict --site-dir site-offline
 
-test: $(STAMP) wheelhouse
+test: $(STAMP) $(WHEEL_OWN)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
@@ -52,9 +52,25 @@ clean:
 	rm -rf site site-offline test-output .mypy_cache .ruff_cache
 
 # Workshop kit: wheels of hvmdoc and its runtime dependencies, for a room with no
-# network (pip install --no-index --find-links wheelhouse hvmdoc). Downloads happen
-# here, at set-up time; the dependency wheels are kept, only hvmdoc's own is rebuilt.
-.PHONY: wheelhouse
-wheelhouse: $(STAMP)
+# network (pip install --no-index --find-links wheelhouse hvmdoc). Two stamps: the
+# dependency wheels are downloaded once (again only when the pins change); hvmdoc's
+# own wheel is rebuilt, offline (--no-deps --no-build-isolation, with the pinned
+# setuptools of the dev extras), only when its sources change. So `make test` on a
+# warm .venv needs no network.
+WHEEL_DEPS := wheelhouse/.deps
+WHEEL_OWN := wheelhouse/.hvmdoc
+HVMDOC_SOURCES := $(shell find hvmdoc -type f ! -path '*/__pycache__/*' 2>/dev/null)
+
+$(WHEEL_DEPS): pyproject.toml requirements/constraints.txt | $(STAMP)
+	mkdir -p wheelhouse
 	rm -f wheelhouse/hvmdoc-*.whl
-	$(BIN)/python -m pip wheel --quiet -c requirements/constraints.txt --wheel-dir wheelhouse .
+	$(BIN)/python -m pip wheel --quiet --no-build-isolation -c requirements/constraints.txt --wheel-dir wheelhouse .
+	touch $@
+
+$(WHEEL_OWN): $(WHEEL_DEPS) $(HVMDOC_SOURCES) README.md LICENSE
+	rm -f wheelhouse/hvmdoc-*.whl
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir wheelhouse .
+	touch $@
+
+.PHONY: wheelhouse
+wheelhouse: $(WHEEL_OWN)
