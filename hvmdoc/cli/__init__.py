@@ -1,6 +1,6 @@
 """The ``hvmdoc`` command line: one subcommand per job.
 
-Subcommands live in their own modules under :mod:`hvmdoc.cli` and are imported
+Subcommands live in their own modules under `hvmdoc.cli` and are imported
 only when run, so ``hvmdoc --help`` stays fast. Every error reaches the user as
 one line on stderr (no traceback; ``HVMDOC_DEBUG=1`` shows one), with exit 0
 on success, 1 when a check found a difference, 2 on bad usage or bad input.
@@ -35,7 +35,7 @@ class ReaderGone(Exception):
     """Standard output's reader went away (``hvmdoc fold big.txt | head``).
 
     Raised in place of ``BrokenPipeError``, which click would turn into exit 1
-    ("a difference was found"); :func:`main` exits 0 quietly instead.
+    ("a difference was found"); `main` exits 0 quietly instead.
     """
 
 

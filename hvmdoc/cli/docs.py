@@ -1,6 +1,6 @@
 """``hvmdoc docs``: write (or ``--check``) the site's generated pages and diagrams.
 
-See :mod:`hvmdoc.docsgen` for what is generated. Exit 0 when everything was
+See `hvmdoc.docsgen` for what is generated. Exit 0 when everything was
 written or (with ``--check``) is up to date, 1 when ``--check`` finds a file
 that differs, 2 on bad usage (e.g. no ``docs/`` directory).
 """

@@ -1,7 +1,7 @@
 """``hvmdoc fold [FILE|-] [--offsets]``: DTrace stacks to flame-graph folded lines.
 
 What FlameGraph's ``stackcollapse.pl`` prints, byte for byte on its kind of
-input; see :mod:`hvmdoc.formats.fold` for where (and why) it does better.
+input; see `hvmdoc.formats.fold` for where (and why) it does better.
 Kept light: only click and the fold module are imported, so the command
 starts fast on big traces.
 """

@@ -59,7 +59,7 @@ def reader_may_leave() -> Iterator[None]:
 
 def read_lines(stream: Iterable[str], name: str) -> Iterator[str]:
     """The lines of ``stream``; a read that fails after the open (EIO, a
-    device, a vanished NFS file) is :class:`BadInput` naming ``name``, not a crash.
+    device, a vanished NFS file) is `BadInput` naming ``name``, not a crash.
 
     Records printed before the failure stand: the caller has written them already.
     """

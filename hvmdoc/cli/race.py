@@ -1,7 +1,7 @@
 """``hvmdoc race``: who gets the CPU's virtualization hardware when a host reboots.
 
 Prints the exact outcome distribution of the autoboot race for N bhyve and M
-KVM VMs (:func:`hvmdoc.model.race.race`), as a small table or ``--json``.
+KVM VMs (`hvmdoc.model.race.race`), as a small table or ``--json``.
 """
 
 from __future__ import annotations

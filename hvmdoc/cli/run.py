@@ -1,6 +1,6 @@
 """``hvmdoc run``: type commands at an emulated host and print the transcript.
 
-Each input line is run by :meth:`hvmdoc.tools.terminal.Terminal.execute` and
+Each input line is run by `hvmdoc.tools.terminal.Terminal.execute` and
 printed as a page shows it: the prompt and the line, then what the terminal
 printed. Lines after an interactive ``mdb -k`` go to mdb (shown at its ``> ``
 prompt) until ``$q``. Blank input lines are skipped. ``--setup CMD``

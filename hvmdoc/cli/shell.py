@@ -1,6 +1,6 @@
 """``hvmdoc shell``: an interactive SmartOS global zone for workshops (issue 6).
 
-A thin loop over the tools' terminal (:mod:`hvmdoc.workshop`). With stdin a
+A thin loop over the tools' terminal (`hvmdoc.workshop`). With stdin a
 terminal it is interactive (line editor, or plain ``input()`` where that cannot
 run) and serves its host to ``hvmdoc shell --attach`` in another window; with
 stdin a pipe or file it prints the transcript exactly as ``hvmdoc run`` does.
@@ -30,7 +30,7 @@ DEFAULT_SCENARIO = "emy-17"
 def _open_local(spec: HostSpec) -> tuple[Term, SharedHost]:
     """A terminal on a new host, and that host (kept for the attach server).
 
-    An unknown scenario, platform or CPU is :class:`BadInput` from the tools'
+    An unknown scenario, platform or CPU is `BadInput` from the tools'
     ``HostSession``, naming what the model knows.
     """
     from hvmdoc.workshop.shared import SharedHost

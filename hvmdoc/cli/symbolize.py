@@ -2,7 +2,7 @@
 
 The symbol table is mdb ``::nm`` output (``--symbols``) or the kernel of an
 emulated host (``--scenario``, default ``emy-17``, the seed's host). Only this
-CLI layer touches the model; :mod:`hvmdoc.formats.symbolize` knows nothing of it.
+CLI layer touches the model; `hvmdoc.formats.symbolize` knows nothing of it.
 """
 
 from __future__ import annotations

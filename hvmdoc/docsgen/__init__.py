@@ -4,10 +4,10 @@
 committed file differs from what the code would write now, so they cannot drift
 and the site build needs no plugin to produce them:
 
-- ``docs/model/assumptions.md`` from :data:`hvmdoc.model.registry.ASSUMPTIONS`;
-- ``docs/tools/cli.md`` from the click command tree :data:`hvmdoc.cli.cli`;
+- ``docs/model/assumptions.md`` from `hvmdoc.model.registry.ASSUMPTIONS`;
+- ``docs/tools/cli.md`` from the click command tree `hvmdoc.cli.cli`;
 - ``docs/api/*.md``: one mkdocstrings page per layer, listing its modules;
-- ``docs/assets/diagrams/*.svg`` from :mod:`hvmdoc.docsgen.diagrams`.
+- ``docs/assets/diagrams/*.svg`` from `hvmdoc.docsgen.diagrams`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``docs/model/assumptions.md``: the model's assumptions, from its registry.
 
-The registry is :mod:`hvmdoc.model.registry` (``ASSUMPTIONS: dict[str,
+The registry is `hvmdoc.model.registry` (``ASSUMPTIONS: dict[str,
 Assumption]``, each with ``id``, ``title``, ``statement``, ``why`` and
 ``where``). Every behaviour of the model that no source shows is registered
 there; this page lists them all, in registry order, each under an anchor
@@ -20,7 +20,7 @@ PAGE = "model/assumptions.md"
 
 
 class AssumptionLike(Protocol):
-    """The fields of :class:`hvmdoc.model.registry.Assumption` this page shows."""
+    """The fields of `hvmdoc.model.registry.Assumption` this page shows."""
 
     @property
     def id(self) -> str: ...
@@ -40,7 +40,7 @@ def anchor(assumption_id: str) -> str:
 
 
 def load_registry() -> Mapping[str, AssumptionLike]:
-    """The model's registry, or an :class:`HvmdocError` saying it is missing."""
+    """The model's registry, or an `HvmdocError` saying it is missing."""
     try:
         registry = importlib.import_module("hvmdoc.model.registry")
     except ImportError as exc:

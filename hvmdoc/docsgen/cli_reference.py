@@ -1,7 +1,7 @@
 """``docs/tools/cli.md``: the CLI reference, from the click command tree.
 
-Every subcommand of :data:`hvmdoc.cli.cli` (listed in
-:data:`hvmdoc.cli.SUBCOMMANDS`, imported lazily) gets a section with its help
+Every subcommand of `hvmdoc.cli.cli` (listed in
+`hvmdoc.cli.SUBCOMMANDS`, imported lazily) gets a section with its help
 text, its usage line, a table of its arguments and options, and its full
 ``--help`` output, formatted by click itself at a fixed width so the page does
 not depend on the terminal that generated it.

@@ -2,30 +2,30 @@
 
 Records (frozen dataclasses; field names are public API):
 
-- :class:`Description` ``(text, matched, kind="description")`` --
+- `Description` ``(text, matched, kind="description")`` --
   ``dtrace: description 'TEXT' matched N probe(s)``. ``text`` keeps what dtrace
   quotes exactly, including the trailing space before ``{`` (as in the seed).
-- :class:`Message` ``(text)`` -- any other ``dtrace: TEXT`` line, e.g.
+- `Message` ``(text)`` -- any other ``dtrace: TEXT`` line, e.g.
   ``allowing destructive actions`` or an error.
-- :class:`Header` ``()`` -- the ``CPU     ID                    FUNCTION:NAME`` line.
-- :class:`Firing` ``(cpu, id, function, name, data="")`` -- one probe firing:
+- `Header` ``()`` -- the ``CPU     ID                    FUNCTION:NAME`` line.
+- `Firing` ``(cpu, id, function, name, data="")`` -- one probe firing:
   ``%3d %6d %32s `` then whatever the actions printed on the same line (``data``).
-- :class:`Frame` ``(module=None, function=None, offset=None, address=None,
+- `Frame` ``(module=None, function=None, offset=None, address=None,
   annotation=None)`` -- one ``stack()``/``ustack()`` frame in any of its forms:
   ``module`func+0xoff``, ``module`func``, ``module`0xaddr``, bare ``0xaddr``,
   and the hand-annotated ``0xaddr (func+0xoff)`` of the seed (address *and*
   function set); ``annotation`` is the ``[ TEXT ]`` line a ustack helper's
   ``@TEXT`` string prints under its frame.
-- :class:`Stack` ``(frames, count=None, indent=14)`` -- the frames of one
+- `Stack` ``(frames, count=None, indent=14)`` -- the frames of one
   ``stack()`` (leaf first, as printed); ``count`` is set when an aggregation
   (``@[stack()] = count()``) closes the stack with its value.
-- :class:`Blank` ``()`` -- an empty line; :class:`Interrupt` ``()`` -- the ``^C``
+- `Blank` ``()`` -- an empty line; `Interrupt` ``()`` -- the ``^C``
   the terminal echoes when dtrace is stopped.
-- :class:`Text` ``(text)`` -- any other line, kept whole (leading spaces
+- `Text` ``(text)`` -- any other line, kept whole (leading spaces
   included): what ``printf()``/``trace()`` print under ``-q`` or on lines of
   their own, and the rows of aggregations keyed by something other than a
   stack (``@[probefunc] = count()``). Only binary data (control characters)
-  is a :class:`ParseError`.
+  is a `ParseError`.
 
 Sources (illumos-gate):
 
@@ -127,15 +127,13 @@ class Firing:
 class Frame:
     """One stack frame.
 
-    =====================================  ==========================================
-    printed                                fields set
-    =====================================  ==========================================
-    ``genunix`cdev_ioctl+0x39``            module, function, offset
-    ``genunix`cdev_ioctl``                 module, function (offset None)
-    ``unix`0xfffffffffb800c91``            module, address
-    ``0xfffffffff82aec97``                 address
-    ``0xfffffffff82aec97 (vmmdev_mod_incr+0x37)``  address, function, offset
-    =====================================  ==========================================
+    | printed | fields set |
+    | --- | --- |
+    | ``genunix`cdev_ioctl+0x39`` | module, function, offset |
+    | ``genunix`cdev_ioctl`` | module, function (offset None) |
+    | ``unix`0xfffffffffb800c91`` | module, address |
+    | ``0xfffffffff82aec97`` | address |
+    | ``0xfffffffff82aec97 (vmmdev_mod_incr+0x37)`` | address, function, offset |
 
     The last form is not dtrace's own: the seed's author filled in names dtrace
     could not resolve with mdb's ``::whatis`` (``hvmdoc symbolize`` does the same).
@@ -349,8 +347,8 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
     """Records from dtrace output, one line at a time (memory bounded by one stack).
 
     Lines may end in ``\\n`` (it is dropped). A firing line's trailing space may
-    be missing (editors strip it). A line that is nothing else is :class:`Text`;
-    :class:`ParseError` is for binary data only.
+    be missing (editors strip it). A line that is nothing else is `Text`;
+    `ParseError` is for binary data only.
     """
     frames: list[Frame] = []
     indent = 0

@@ -1,6 +1,6 @@
-"""The one error a parser in :mod:`hvmdoc.formats` may raise.
+"""The one error a parser in `hvmdoc.formats` may raise.
 
-Every parser reports bad input as a :class:`ParseError` that names the source
+Every parser reports bad input as a `ParseError` that names the source
 (``<stdin>`` for standard input), the 1-based line and column, the offending
 text and what the parser expected there; no other exception escapes a parser,
 whatever its input (the fuzz tests in ``tests/fuzz`` hold them to that).

@@ -151,7 +151,7 @@ def fold(lines: Iterable[str], source: str = "<stdin>", *, offsets: bool = False
     """Folded stack -> summed count, from dtrace output lines (newlines optional).
 
     Text is folded as its UTF-8 bytes (undecodable characters kept via
-    ``surrogateescape``), so the result matches :func:`fold_bytes` on the file.
+    ``surrogateescape``), so the result matches `fold_bytes` on the file.
     """
     encoded = (line.encode("utf-8", "surrogateescape") for line in lines)
     folded = fold_bytes(encoded, source, offsets=offsets)
@@ -159,7 +159,7 @@ def fold(lines: Iterable[str], source: str = "<stdin>", *, offsets: bool = False
 
 
 def format_folded(folded: dict[str, int]) -> Iterator[str]:
-    """``STACK COUNT`` lines (no newline), sorted bytewise like :func:`folded_lines`."""
+    """``STACK COUNT`` lines (no newline), sorted bytewise like `folded_lines`."""
     for key in sorted(folded, key=lambda k: k.encode("utf-8", "surrogateescape")):
         yield f"{key} {folded[key]}"
 
@@ -169,7 +169,7 @@ def fold_bytes(
 ) -> dict[bytes, int]:
     """Folded stack -> summed count, from dtrace output lines as bytes.
 
-    Raises :class:`ParseError` on binary input (a NUL byte), the one thing
+    Raises `ParseError` on binary input (a NUL byte), the one thing
     that cannot be dtrace output; anything else folds as ``stackcollapse.pl`` would.
     """
     cache: dict[bytes, object] = {}

@@ -2,23 +2,23 @@
 
 Records (frozen dataclasses; field names are public API):
 
-- :class:`Banner` ``(modules)`` -- ``Loading modules: [ unix genunix ... ]``.
+- `Banner` ``(modules)`` -- ``Loading modules: [ unix genunix ... ]``.
   The seed's elided ``[ ... ]`` is ``Banner(("...",))``.
-- :class:`Command` ``(text, prompt="> ")`` -- a command typed at mdb's prompt.
-- :class:`Value` ``(text, member=None, depth=0)`` -- one ``::print`` line: a bare
+- `Command` ``(text, prompt="> ")`` -- a command typed at mdb's prompt.
+- `Value` ``(text, member=None, depth=0)`` -- one ``::print`` line: a bare
   value (``0``, ``0x5``, ``0xfffffffff8224185 "SmartOS KVM"``) or a struct
   member (``zone_name = 0xfffffffffbf3ff40 "global"``), ``depth`` levels of
   four-space indentation deep; ``{`` and ``}`` of nested structs are values too.
   Properties ``integer``, ``address`` and ``string`` decode the text.
-- :class:`Whatis` ``(address, answer)`` -- ``%p is ANSWER`` from ``::whatis``,
+- `Whatis` ``(address, answer)`` -- ``%p is ANSWER`` from ``::whatis``,
   e.g. ``answer="vmmdev_mod_incr+0x37, in vmm's text segment"``; properties
   ``symbol``, ``offset``, ``module``, ``segment`` decode the symbol form.
-- :class:`NmHeader` ``()`` and :class:`NmSymbol` ``(value, size, type, bind,
+- `NmHeader` ``()`` and `NmSymbol` ``(value, size, type, bind,
   other, shndx, name)`` -- ``::nm``'s default table.
-- :class:`StackFrame` ``(frame_pointer, function, offset=None, module=None,
+- `StackFrame` ``(frame_pointer, function, offset=None, module=None,
   args=())`` -- one ``$C`` line: ``%0?lr %a(ARGS)``.
-- :class:`Error` ``(text)`` -- ``mdb: TEXT`` (warnings and errors).
-- :class:`Blank` ``()`` -- an empty line.
+- `Error` ``(text)`` -- ``mdb: TEXT`` (warnings and errors).
+- `Blank` ``()`` -- an empty line.
 
 Sources (illumos-gate, ``usr/src/cmd/mdb/common/mdb/``):
 
@@ -45,7 +45,7 @@ Sources (illumos-gate, ``usr/src/cmd/mdb/common/mdb/``):
   banner is ``"Loading modules: ["``, ``" %s"`` per module loaded, ``" ]\n"`` --
   and only when mdb has a terminal (``mdb.m_term``), which is why
   ``echo CMD | mdb -k`` prints no banner (as in the seed). Long banners may
-  wrap at the terminal width; :func:`parse` joins the lines.
+  wrap at the terminal width; `parse` joins the lines.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ class Whatis:
 
     @property
     def offset(self) -> int | None:
-        """The address's offset into :attr:`symbol`."""
+        """The address's offset into `symbol`."""
         part = self._symbol_part()
         return part[2] if part else None
 
@@ -314,7 +314,7 @@ def _plain_hex(text: str) -> int | None:
 def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
     """Records from mdb output, one line at a time (a wrapped banner is joined).
 
-    Raises :class:`ParseError` on a line that is none of the records above.
+    Raises `ParseError` on a line that is none of the records above.
     """
     banner: list[str] | None = None
     start = 0

@@ -3,7 +3,7 @@
 In the seed, ``dtrace`` printed the frames of bhyve's ``vmm`` module as bare
 addresses (``0xfffffffff82aec97``), and the author looked each one up with
 mdb's ``::whatis`` and wrote the answer beside it:
-``0xfffffffff82aec97 (vmmdev_mod_incr+0x37)``. :func:`symbolize` does that:
+``0xfffffffff82aec97 (vmmdev_mod_incr+0x37)``. `symbolize` does that:
 every frame that has an address but no name gets ``(function+0xoffset)``
 (``(function)`` at offset 0, as ``dt_print_stack()`` prints a return address
 equal to a symbol's start), the module prefix of a ``module`0xaddr`` frame is
@@ -13,8 +13,8 @@ An address belongs to the symbol whose ``[value, value + size)`` contains it
 (``mdb_whatis_report_address()`` in illumos ``mdb_whatis.c`` asks the same of
 ``mdb_lookup_by_addr()``); zero-sized symbols contain nothing.
 
-Symbol tables come from mdb's ``::nm`` output (:meth:`SymbolTable.from_nm`)
-or from any iterable of :class:`Symbol` (the CLI passes a scenario's kernel).
+Symbol tables come from mdb's ``::nm`` output (`SymbolTable.from_nm`)
+or from any iterable of `Symbol` (the CLI passes a scenario's kernel).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def symbolize_frame(frame: dtrace.Frame, table: SymbolTable) -> dtrace.Frame:
 def symbolize(lines: Iterable[str], table: SymbolTable, source: str = "<stdin>") -> Iterator[str]:
     """DTrace output lines (newline optional) with bare addresses named; yields lines sans newline.
 
-    Every line must be dtrace output (a :class:`ParseError` otherwise); only
+    Every line must be dtrace output (a `ParseError` otherwise); only
     the frames that gain a name change, byte for byte.
     """
     for number, raw in enumerate(lines, 1):
@@ -102,7 +102,7 @@ def symbolize(lines: Iterable[str], table: SymbolTable, source: str = "<stdin>")
 
 
 def _check(line: str, source: str, number: int) -> None:
-    """Raise :class:`ParseError` unless ``line`` is something dtrace prints."""
+    """Raise `ParseError` unless ``line`` is something dtrace prints."""
     try:
         for _ in dtrace.parse((line,), source):
             pass

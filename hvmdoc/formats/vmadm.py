@@ -2,22 +2,22 @@
 
 Records (frozen dataclasses; field names are public API):
 
-- :class:`ListHeader` ``(columns, parsable=False)`` -- the heading of
+- `ListHeader` ``(columns, parsable=False)`` -- the heading of
   ``vmadm list``; ``columns`` are field names (``uuid``, ``type``...), printed
   as their headers (``UUID``, ``TYPE``...).
-- :class:`ListRow` ``(columns, values, parsable=False)`` -- one VM of
+- `ListRow` ``(columns, values, parsable=False)`` -- one VM of
   ``vmadm list``; ``values[i]`` belongs to ``columns[i]``; an empty value is
   ``""`` (printed ``-`` in a table, nothing with ``-p``). ``as_dict()`` pairs them.
-- :class:`Success` ``(verb, uuid)`` -- ``Successfully VERB VM UUID`` (``started``,
+- `Success` ``(verb, uuid)`` -- ``Successfully VERB VM UUID`` (``started``,
   ``created``, ``deleted``, ``updated``...).
-- :class:`Completed` ``(command, uuid)`` -- ``Successfully completed COMMAND for VM
+- `Completed` ``(command, uuid)`` -- ``Successfully completed COMMAND for VM
   UUID`` (what ``stop`` and ``reboot`` print).
-- :class:`Failure` ``(action, uuid, message)`` -- ``Unable to ACTION VM UUID: MESSAGE``.
-- :class:`AlreadyRunning` ``(uuid)`` and :class:`NotRunning` ``(uuid, state)`` --
+- `Failure` ``(action, uuid, message)`` -- ``Unable to ACTION VM UUID: MESSAGE``.
+- `AlreadyRunning` ``(uuid)`` and `NotRunning` ``(uuid, state)`` --
   ``start``/``stop`` of a VM already in that state (vmadm exits 0 for both).
-- :class:`InvalidUuid` ``(command)`` -- ``Invalid or missing UUID for COMMAND``;
-  :class:`Usage` ``(program="/usr/vm/sbin/vmadm")`` -- the usage text after it.
-- :class:`Json` ``(data)`` -- ``vmadm get`` (and ``lookup -j``): JSON indented 2.
+- `InvalidUuid` ``(command)`` -- ``Invalid or missing UUID for COMMAND``;
+  `Usage` ``(program="/usr/vm/sbin/vmadm")`` -- the usage text after it.
+- `Json` ``(data)`` -- ``vmadm get`` (and ``lookup -j``): JSON indented 2.
 
 Sources (TritonDataCenter/smartos-live, ``src/vm/sbin/vmadm.js``):
 ``LIST_FIELDS`` (header and width of each column; ``getListProperties()``
@@ -372,7 +372,7 @@ def parse(
     (``-H``, ``-p``) take ``columns`` (default vmadm's ``uuid,type,ram,state,alias``);
     ``parsable`` None decides ``-p`` from the first row (colons and no double space);
     a one-column heading prints the same either way and reads as a table.
-    Raises :class:`ParseError` on anything else.
+    Raises `ParseError` on anything else.
     """
     cols = tuple(columns) if columns is not None else DEFAULT_ORDER
     mode = parsable

@@ -4,10 +4,10 @@ Two lexers, registered through the ``pygments.lexers`` entry point (see
 ``pyproject.toml``), so Pygments, pymdownx.highlight and Zensical find them by
 alias:
 
-- :class:`~hvmdoc.highlight.dtrace.DtraceLexer` (``dtrace``): DTrace's D
+- `DtraceLexer` (``dtrace``): DTrace's D
   language. Pygments' own ``d`` lexer is for the D *programming language*,
   which has neither probe descriptions, predicates nor aggregations.
-- :class:`~hvmdoc.highlight.session.HvmdocSessionLexer` (``hvmdoc-session``):
+- `HvmdocSessionLexer` (``hvmdoc-session``):
   a SmartOS global-zone terminal as the site shows it: shell prompts and
   commands, ``mdb -k`` at its ``> `` prompt, dtrace programs inside quotes,
   and the output of vmadm, mdb and dtrace.

@@ -10,7 +10,7 @@ What it recognises, line by line:
 - inside an interactive ``mdb -k`` (until ``$q``), mdb's ``> `` prompt, and
   dcmds such as ``::print``, ``::whatis``, ``::walk``, ``$q``; a block that
   starts at ``> `` is taken to continue an mdb session (issue 4 allows this);
-- a quoted program after ``dtrace -n`` is lexed as D (:mod:`.dtrace`);
+- a quoted program after ``dtrace -n`` is lexed as D (`.dtrace`);
   ``echo 'SYM::print' | mdb -k`` lexes the echoed text as an mdb command;
 - every other line is output, ``Generic.Output`` or one of its subtypes
   (``Address``, ``Symbol``, ``String``, ``Header``, ``Error``, ``Info``,
@@ -256,7 +256,7 @@ class HvmdocSessionLexer(Lexer):  # type: ignore[misc]  # Pygments is untyped
             yield start, String.Single if quote == "'" else String.Double, value
 
     def _dtrace(self, start: int, program: str) -> Iterator[Token]:
-        """The D program of ``dtrace -n``, lexed by :class:`DtraceLexer`."""
+        """The D program of ``dtrace -n``, lexed by `DtraceLexer`."""
         dtrace = DtraceLexer(stripnl=False, ensurenl=False)
         for index, token, value in dtrace.get_tokens_unprocessed(program):
             yield start + index, token, value

@@ -1,9 +1,9 @@
 """The reference model: SmartOS's kernel and host as they behaved before and after OS-7080.
 
-Start with :func:`hvmdoc.model.scenarios.load_scenario`, which returns a
-:class:`hvmdoc.model.host.Host`; its ``kernel`` (:class:`hvmdoc.model.kernel.Kernel`)
+Start with `hvmdoc.model.scenarios.load_scenario`, which returns a
+`hvmdoc.model.host.Host`; its ``kernel`` (`hvmdoc.model.kernel.Kernel`)
 has the symbols, probes and event bus the emulated tools read. Every behaviour
-no source shows is listed in :mod:`hvmdoc.model.registry`.
+no source shows is listed in `hvmdoc.model.registry`.
 """
 
 from __future__ import annotations

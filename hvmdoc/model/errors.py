@@ -3,7 +3,7 @@
 Messages are data of the model (the real kernel's panic string, vmadm's texts from
 smartos-live ``src/vm/sbin/vmadm.js`` and ``src/vm/node_modules/VM.js``); how a tool
 shows them is the tools' business. Every class derives from
-:class:`hvmdoc.errors.HvmdocError`, so a CLI that lets one escape still prints one
+`hvmdoc.errors.HvmdocError`, so a CLI that lets one escape still prints one
 line and exits 2, never a traceback.
 """
 

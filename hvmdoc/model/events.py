@@ -1,7 +1,7 @@
 """Observable kernel events: what DTrace's ``fbt`` provider would see.
 
 Every kernel function the model runs fires an ``entry`` and a ``return``
-:class:`ProbeEvent` on the kernel's :class:`EventBus`. The stack is leaf-first,
+`ProbeEvent` on the kernel's `EventBus`. The stack is leaf-first,
 exactly as DTrace's ``stack()`` walks it for an ``fbt`` probe: the first frame is
 the *caller's* return address (``vmmdev_mod_incr+0x37`` for ``hvm_excl_hold:entry``
 in the seed), the last the system-call trap (``unix`sys_syscall+0x19f``).
@@ -59,7 +59,7 @@ class ProbeEvent:
     """A probe firing: on which CPU, with which arguments, from which stack.
 
     ``args`` are the function's arguments (kernel values as the model holds
-    them: ints, :class:`~hvmdoc.model.kernel.KString` pointers, ...); for a
+    them: ints, `KString` pointers, ...); for a
     ``return`` probe ``retval`` is the return value (DTrace's ``arg1``).
     ``timestamp`` is a monotonically increasing event counter (nanoseconds are
     illustrative).
@@ -80,7 +80,7 @@ Callback = Callable[[ProbeEvent], None]
 
 
 class EventBus:
-    """Thread-safe publish/subscribe of :class:`ProbeEvent` (what ``dtrace`` reads)."""
+    """Thread-safe publish/subscribe of `ProbeEvent` (what ``dtrace`` reads)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -21,9 +21,9 @@ TritonDataCenter/smartos-live ``src/vm/sbin/vmadm.js`` and
 * unknown brand: ``Invalid brand while validating payload: "<brand>"``.
 
 Each VM is a zone (``zone_create`` at start, ``zone_shutdown``/``zone_destroy`` at
-stop). A KVM VM runs QEMU (:mod:`~hvmdoc.model.qemu`), a bhyve VM the bhyve
+stop). A KVM VM runs QEMU (`qemu`), a bhyve VM the bhyve
 process whose ``VMM_CREATE_VM`` ioctl goes through ``vmm_ioctl``
-(:mod:`~hvmdoc.model.vmm`).
+(`vmm`).
 """
 
 from __future__ import annotations
@@ -217,12 +217,12 @@ class _Runtime:
 
 
 class Host:
-    """A SmartOS host: build with :func:`~hvmdoc.model.scenarios.load_scenario`.
+    """A SmartOS host: build with `load_scenario`.
 
     ``platform`` and ``cpu_vendor`` choose the kernel; ``vms`` keeps creation
     order. All public operations are serialized by one lock (vmadm runs one
     operation at a time per VM; the kernel's own locks are modelled inside).
-    After :meth:`reboot`, ``kernel`` is a new :class:`Kernel` (a new event bus:
+    After `reboot`, ``kernel`` is a new `Kernel` (a new event bus:
     tracers must subscribe again).
     """
 
@@ -307,8 +307,8 @@ class Host:
     def find_vm(self, key: str, command: str = "get") -> VM:
         """The VM with uuid or alias ``key``.
 
-        Raises :class:`UnknownVM` (vmadm's text for ``command``) or, for a key
-        that is neither an alias nor a uuid, :class:`InvalidUUID`.
+        Raises `UnknownVM` (vmadm's text for ``command``) or, for a key
+        that is neither an alias nor a uuid, `InvalidUUID`.
         """
         for vm in self.vms:
             if key in (vm.uuid, vm.alias):
@@ -461,10 +461,10 @@ class Host:
         """``vmadm stop [-F]``: halt the VM's zone; ``autoboot`` becomes false.
 
         Without ``force`` (``VM.stop``): a bhyve VM on a platform before OS-6745
-        raises :class:`StopUnsupported` (before the state check, autoboot
+        raises `StopUnsupported` (before the state check, autoboot
         untouched); otherwise autoboot is cleared, then a VM not running raises
-        :class:`NotRunning`. With ``force`` (``VM.js`` ``halt()``): a VM not
-        running raises :class:`NotRunning` with autoboot untouched; otherwise the
+        `NotRunning`. With ``force`` (``VM.js`` ``halt()``): a VM not
+        running raises `NotRunning` with autoboot untouched; otherwise the
         zone is halted and autoboot cleared. The model's clean shutdown and its
         halt reach the same zone shutdown and zone destroy.
         """
@@ -666,7 +666,7 @@ class Host:
             self._files[path] = text
 
     def files(self) -> list[str]:
-        """Paths :meth:`read_file` can read."""
+        """Paths `read_file` can read."""
         with self._lock:
             return sorted(self._files)
 

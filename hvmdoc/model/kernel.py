@@ -1,15 +1,15 @@
 """The modelled illumos kernel: modules, symbols, strings, fbt probes, calls, zones.
 
 This is what the emulated ``mdb -k`` and ``dtrace`` read, through public methods
-only: :meth:`Kernel.lookup_symbol`, :meth:`Kernel.whatis`, :meth:`Kernel.symbols`,
-:meth:`Kernel.probes`, :meth:`Kernel.read_variable`, :meth:`Kernel.string_at`,
-:meth:`Kernel.zones` and the :class:`~hvmdoc.model.events.EventBus` in
+only: `Kernel.lookup_symbol`, `Kernel.whatis`, `Kernel.symbols`,
+`Kernel.probes`, `Kernel.read_variable`, `Kernel.string_at`,
+`Kernel.zones` and the `EventBus` in
 ``Kernel.events``.
 
 Subsystems (``pc_hvm``, ``vmm``, ``kvm``, ``hma``) run their functions inside
-:meth:`Kernel.function`, which fires the fbt ``entry``/``return`` probes with the
-stack DTrace's ``stack()`` would print (see :mod:`hvmdoc.model.events`). Layout
-values (addresses, sizes, ids) come from :mod:`hvmdoc.model.layout`; most are
+`Kernel.function`, which fires the fbt ``entry``/``return`` probes with the
+stack DTrace's ``stack()`` would print (see `hvmdoc.model.events`). Layout
+values (addresses, sizes, ids) come from `hvmdoc.model.layout`; most are
 illustrative, the seed's are exact.
 """
 
@@ -293,7 +293,7 @@ class Kernel:
     def read_variable(self, name: str) -> object:
         """The current value of a data symbol (``name::print``).
 
-        Pointers to strings come back as :class:`KString`, NULL as None, integers
+        Pointers to strings come back as `KString`, NULL as None, integers
         and booleans as ``int``; the C type is ``lookup_symbol(name).ctype``.
         """
         getter = self._variables.get(name)
@@ -302,7 +302,7 @@ class Kernel:
         return getter()
 
     def variables(self) -> list[str]:
-        """Names of the data symbols :meth:`read_variable` can read."""
+        """Names of the data symbols `read_variable` can read."""
         return sorted(self._variables)
 
     # -- allocated structures ---------------------------------------------------

@@ -174,7 +174,7 @@ CALL_SITES: dict[tuple[str, str], int] = {
     ("vmmdev_mod_decr", "hvm_excl_rele"): 0x31,
 }
 
-#: Probe ids from the seed; every other id is assigned by :func:`probe_ids`.
+#: Probe ids from the seed; every other id is assigned by `probe_ids`.
 SEED_PROBE_IDS: dict[tuple[str, str], int] = {
     ("hvm_excl_hold", "entry"): 8666,
     ("hvm_excl_rele", "entry"): 9030,
@@ -208,7 +208,7 @@ def probe_ids() -> dict[tuple[str, str], int]:
 
     The seed's two entry ids are kept; a return probe takes its entry's id + 1
     (assumption ``fbt-return-id``); the rest count up per module, in table order,
-    from :data:`PROBE_ID_BASE` (illustrative).
+    from `PROBE_ID_BASE` (illustrative).
     """
     ids: dict[tuple[str, str], int] = {}
     next_id = dict(PROBE_ID_BASE)

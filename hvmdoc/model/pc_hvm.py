@@ -27,7 +27,7 @@ PC_HVM_VERIFY_EXPR = "consumer == hvm_excl_holder"
 class HvmExclusion:
     """``hvm_excl_lock`` and ``hvm_excl_holder`` with their two functions.
 
-    Thread-safe: a :class:`threading.Lock` plays ``hvm_excl_lock``.
+    Thread-safe: a `threading.Lock` plays ``hvm_excl_lock``.
     """
 
     def __init__(self, kernel: Kernel) -> None:
@@ -44,7 +44,7 @@ class HvmExclusion:
 
     @property
     def hvm_excl_holder(self) -> KString | None:
-        """The C variable's name for :attr:`holder`."""
+        """The C variable's name for `holder`."""
         return self._holder
 
     def hvm_excl_hold(self, consumer: KString) -> bool:
@@ -62,7 +62,7 @@ class HvmExclusion:
     def hvm_excl_rele(self, consumer: KString) -> None:
         """``pc_hvm.c`` ``hvm_excl_rele()``: ``VERIFY`` the caller holds it, release.
 
-        A release by anyone but the holder raises :class:`KernelPanic`. The C
+        A release by anyone but the holder raises `KernelPanic`. The C
         code compares pointers, so the same text at another address does not
         count as the holder.
         """

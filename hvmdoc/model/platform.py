@@ -90,9 +90,9 @@ class Platform:
 
 
 def parse_platform(text: str | None) -> Platform:
-    """A :class:`Platform` from an alias, a stamp or ``joyent_<stamp>``; None → pre-fix.
+    """A `Platform` from an alias, a stamp or ``joyent_<stamp>``; None → pre-fix.
 
-    Raises :class:`UnknownPlatform` for anything else, and for stamps before the
+    Raises `UnknownPlatform` for anything else, and for stamps before the
     lock existed.
     """
     if text is None:

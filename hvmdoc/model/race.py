@@ -3,12 +3,12 @@
 At boot, a host's autoboot VMs start in some order (assumption
 ``reboot-order-uniform``: every order of the N bhyve and M KVM VMs equally
 likely). Each start goes through the same kernel rules as
-:class:`~hvmdoc.model.host.Host` (``vmmdev_mod_incr``, ``kvm_hvm_init``,
-``hvm_excl_hold`` before OS-7080; ``hma_register`` after). :func:`race`
+`Host` (``vmmdev_mod_incr``, ``kvm_hvm_init``,
+``hvm_excl_hold`` before OS-7080; ``hma_register`` after). `race`
 computes the distribution of (holder, unaccelerated, failed) exactly with
-:class:`fractions.Fraction`, by dynamic programming over how many VMs of each
+`fractions.Fraction`, by dynamic programming over how many VMs of each
 brand have started; since VMs of one brand are interchangeable, that equals the
-average over all (N+M)! orders. :func:`race_by_enumeration` averages the real
+average over all (N+M)! orders. `race_by_enumeration` averages the real
 host model over every distinct order, as a cross-check for small N+M.
 """
 
@@ -220,7 +220,7 @@ def race(
     b/(b+k) under uniformly random orders. Once no start can change the kernel
     facts (holder, latches, who is active), the rest is counted in one step,
     and starts that commute with the next fact-changing one are reordered
-    (:func:`_commute`). Outcomes of probability 0 are omitted; they are sorted
+    (`_commute`). Outcomes of probability 0 are omitted; they are sorted
     by probability (descending), then holder.
     """
     _check_counts(bhyve, kvm)
@@ -271,7 +271,7 @@ def race(
 def race_by_enumeration(
     bhyve: int, kvm: int, platform: Platform | str | None = None, cpu: str | None = None
 ) -> RaceResult:
-    """The same distribution by booting the real :class:`Host` model in every order.
+    """The same distribution by booting the real `Host` model in every order.
 
     Builds a host with the VMs, then for each of the (N+M)! orders (as indices,
     so equal brands still count separately) reboots it with that order and

@@ -2,7 +2,7 @@
 
 The site lists these (``docs/model/assumptions.md``); code that relies on one
 names its id. Values that are merely illustrative (addresses, probe ids,
-offsets beyond the seed's) are marked where defined (:mod:`hvmdoc.model.layout`)
+offsets beyond the seed's) are marked where defined (`hvmdoc.model.layout`)
 and summarised by ``illustrative-layout``.
 """
 

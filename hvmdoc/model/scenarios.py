@@ -92,7 +92,7 @@ class Scenario:
     def build(
         self, platform: str | None = None, cpu: str | None = None, seed: int | None = None
     ) -> Host:
-        """A fresh :class:`Host` for this scenario (overrides as given)."""
+        """A fresh `Host` for this scenario (overrides as given)."""
         host = Host(
             self.hostname,
             platform=platform or self.platform,
@@ -186,11 +186,11 @@ SCENARIOS: dict[str, Scenario] = {
 def load_scenario(
     name: str, platform: str | None = None, cpu: str | None = None, seed: int | None = None
 ) -> Host:
-    """A new :class:`Host` for scenario ``name``.
+    """A new `Host` for scenario ``name``.
 
     ``platform`` (alias or stamp), ``cpu`` (``intel``/``amd``) and ``seed`` (the
     reboot race's generator) override the scenario's defaults. Unknown names
-    raise :class:`UnknownScenario`; bad platform/cpu values their own errors.
+    raise `UnknownScenario`; bad platform/cpu values their own errors.
     """
     scenario = SCENARIOS.get(name)
     if scenario is None:

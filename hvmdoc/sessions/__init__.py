@@ -1,13 +1,13 @@
 """Executable sessions: find them in Markdown, replay them on the model, compare, update.
 
-Stages, one module each (after Sybil and pytest-examples): :mod:`.find` scans a
-page for fences and front matter, :mod:`.attributes` reads a fence's info
-string, :mod:`.blocks` classifies fences and checks their attributes,
-:mod:`.transcript` splits a session into prompt/command/output steps,
-:mod:`.replay` runs them on emulated hosts (:mod:`.real` runs ``$ hvmdoc`` and
-``$ python examples/...`` for real), :mod:`.compare` matches outputs with
-elision, :mod:`.update` rewrites pages atomically, :mod:`.python` runs Python
-examples, :mod:`.checker` ties them together, and :mod:`.pytest_plugin` makes
+Stages, one module each (after Sybil and pytest-examples): `.find` scans a
+page for fences and front matter, `.attributes` reads a fence's info
+string, `.blocks` classifies fences and checks their attributes,
+`.transcript` splits a session into prompt/command/output steps,
+`.replay` runs them on emulated hosts (`.real` runs ``$ hvmdoc`` and
+``$ python examples/...`` for real), `.compare` matches outputs with
+elision, `.update` rewrites pages atomically, `.python` runs Python
+examples, `.checker` ties them together, and `.pytest_plugin` makes
 each block a pytest item.
 """
 

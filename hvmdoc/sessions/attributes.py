@@ -1,7 +1,7 @@
 """The info string of a fence: language, classes and ``key="value"`` attributes.
 
 Session blocks use the attribute-list form that pymdownx.superfences renders
-and Material highlights, the language first::
+and Material highlights, the language first:
 
     ``` { .console .hvmdoc data-setup="vmadm start test" }
 
@@ -49,7 +49,7 @@ class FenceInfo:
 
 
 def parse_info(text: str) -> FenceInfo:
-    """Read a fence's info string; raise :class:`InfoStringError` when malformed."""
+    """Read a fence's info string; raise `InfoStringError` when malformed."""
     stripped = text.strip()
     if not stripped.startswith("{"):
         if "{" in stripped:

@@ -4,7 +4,7 @@ A *session* block is a fence with the ``hvmdoc`` class (after the language
 class); a *static* one has ``hvmdoc-static`` and a ``data-reason``; a *Python*
 example is a ``python``/``py`` fence. Every ``console`` fence must be one of
 the first two. Everything wrong with a block is collected as a
-:class:`~hvmdoc.sessions.errors.BlockError`, so one run reports all of them.
+`BlockError`, so one run reports all of them.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ DEFAULT_HOST = "main"
 
 @dataclass(frozen=True)
 class HostSpec:
-    """How to build a host: :class:`hvmdoc.tools.session.HostSession`'s arguments."""
+    """How to build a host: `hvmdoc.tools.session.HostSession`'s arguments."""
 
     scenario: str | None = None
     platform: str | None = None
@@ -382,7 +382,7 @@ def load(page: Page, scenarios: Collection[str] | None = None) -> tuple[Document
 def load_path(
     path: Path, scenarios: Collection[str] | None = None
 ) -> tuple[Document | None, list[BlockError]]:
-    """Read ``path`` and :func:`load` it; front matter errors leave no document."""
+    """Read ``path`` and `load` it; front matter errors leave no document."""
     try:
         page = read_page(path)
     except BlockError as exc:

@@ -3,7 +3,7 @@
 Rules: exact, except trailing whitespace on each line (editors strip it, dtrace
 prints it) and blank lines at the end of a block. With elision on (the
 default), a line that is only ``...`` matches any run of lines, including none,
-and ``...`` inside a line matches any text. :func:`merge` is what ``--update``
+and ``...`` inside a line matches any text. `merge` is what ``--update``
 writes: the model's output, keeping the page's own lines (and its ``...``)
 wherever they still match.
 """

@@ -158,7 +158,7 @@ def read_exactly(path: Path) -> str:
 def markdown_files(paths: list[Path]) -> list[Path]:
     """The ``*.md`` files named or found below ``paths``, sorted, each once.
 
-    A missing path, or a directory with no page below it, is a :class:`BlockError`.
+    A missing path, or a directory with no page below it, is a `BlockError`.
     """
     found: dict[Path, None] = {}
     for path in paths:

@@ -224,7 +224,7 @@ class _Updates:
         self.pending: dict[Path, list[Edit]] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Pick up edits attached by :func:`_remember`."""
+        """Pick up edits attached by `_remember`."""
         for name, value in report.user_properties:
             if name == _EDITS_PROPERTY and report.when == "call":
                 path, rows = cast(list[Any], value)

@@ -1,6 +1,6 @@
 """Run a page's Python examples with pytest-examples' machinery.
 
-``hvmdoc check`` runs them all in one child process (:class:`PythonWorker`,
+``hvmdoc check`` runs them all in one child process (`PythonWorker`,
 ``python -m hvmdoc.sessions.python``) while it replays sessions, since
 importing pytest-examples (pytest, black) costs more than the examples; the
 pytest plugin runs them in-process.
@@ -188,7 +188,7 @@ class PythonWorker:
 
 
 def _serve() -> None:
-    """Child side of :class:`PythonWorker`: JSON requests on stdin, results on stdout."""
+    """Child side of `PythonWorker`: JSON requests on stdin, results on stdout."""
     rows = []
     for request in json.load(sys.stdin):
         path, line = Path(request["path"]), int(request["line"])

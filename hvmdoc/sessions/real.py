@@ -5,10 +5,10 @@ the running interpreter's ``bin`` first on ``PATH`` (the project's venv) and a
 fixed, plain terminal environment (80 columns, no colour, unbuffered) so help
 text and widths do not depend on who runs the check. Output is stdout and
 stderr interleaved as a terminal shows them. Subprocesses are started ahead of
-time (:meth:`RealCommands.prefetch`) so a whole site's worth of them overlap.
+time (`RealCommands.prefetch`) so a whole site's worth of them overlap.
 
 Speed: a plain command (no pipe, quote or other shell syntax) runs in-process
-instead, through the same entry points (:func:`hvmdoc.cli.main`, or the script
+instead, through the same entry points (`hvmdoc.cli.main`, or the script
 run as ``__main__``) with the same environment; a Python start-up per command
 would otherwise dominate ``hvmdoc check docs``. A test holds the two ways to
 identical output for every such command in ``docs/``; ``HVMDOC_CHECK_SUBPROCESS=1``
@@ -76,7 +76,7 @@ def runs_in_process(command: str) -> bool:
 
 
 class _Captured:
-    """What a command printed (set when its :func:`_as_a_terminal` block ends)."""
+    """What a command printed (set when its `_as_a_terminal` block ends)."""
 
     text = ""
 
@@ -164,7 +164,7 @@ class RealCommands:
         self._started: dict[tuple[str, Path], Future[str]] = {}
 
     def prefetch(self, commands: Iterable[tuple[str, Path]]) -> None:
-        """Start ``commands`` in the background; :meth:`run` then collects them."""
+        """Start ``commands`` in the background; `run` then collects them."""
         for command, cwd in commands:
             key = (command, cwd)
             if key in self._started or runs_in_process(command):

@@ -6,7 +6,7 @@ another), built from the front matter; a block with ``data-scenario``,
 later blocks on that host continue. ``data-setup`` commands run first, unseen,
 on a second terminal of the same host; ``data-meanwhile`` commands are handed
 to the block's long-running command (dtrace). Hosts come from
-:class:`hvmdoc.tools.session.HostSession` unless a test passes its own factory.
+`hvmdoc.tools.session.HostSession` unless a test passes its own factory.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class HostStartFailed(Exception):
 
 
 class TerminalLike(Protocol):
-    """What the replay needs of :class:`hvmdoc.tools.terminal.Terminal`."""
+    """What the replay needs of `hvmdoc.tools.terminal.Terminal`."""
 
     @property
     def prompt(self) -> str:
@@ -48,7 +48,7 @@ class TerminalLike(Protocol):
 
 
 class HostLike(Protocol):
-    """What the replay needs of :class:`hvmdoc.tools.session.HostSession`."""
+    """What the replay needs of `hvmdoc.tools.session.HostSession`."""
 
     def terminal(self) -> TerminalLike:
         """A new terminal on the same host."""
@@ -58,7 +58,7 @@ HostFactory = Callable[[HostSpec], HostLike]
 
 
 def tools_host(spec: HostSpec) -> HostLike:
-    """A :class:`hvmdoc.tools.session.HostSession` for ``spec``."""
+    """A `hvmdoc.tools.session.HostSession` for ``spec``."""
     from hvmdoc.tools.session import HostSession
 
     host: HostLike = HostSession(
@@ -327,7 +327,7 @@ def replay_document(
 ) -> list[BlockResult]:
     """Replay ``document``'s session blocks; with ``only``, just far enough to check those.
 
-    Blocks not in ``only`` are replayed with :meth:`PageReplay.advance` (host state
+    Blocks not in ``only`` are replayed with `PageReplay.advance` (host state
     only), and nothing after the last block of ``only`` runs.
     """
     replay = PageReplay(document, host_factory, real)

@@ -2,7 +2,7 @@
 
 Only the lines an edit names change; everything else (prompts, commands,
 prose, line endings, the file's mode) is kept. The new text goes to a
-temporary file beside the page and replaces it with :func:`os.replace`, so a
+temporary file beside the page and replaces it with `os.replace`, so a
 reader (mkdocs serve, an editor) never sees half a page.
 """
 

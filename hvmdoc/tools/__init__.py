@@ -1,13 +1,13 @@
 """Emulated SmartOS tools over the reference model: one implementation each.
 
-Start from :class:`~hvmdoc.tools.session.HostSession` (a scenario's host) and
-open :class:`~hvmdoc.tools.terminal.Terminal` s on it; a terminal runs the
-shell (:mod:`~hvmdoc.tools.shell`, grammar in :mod:`~hvmdoc.tools.shellwords`),
-``vmadm`` (:mod:`~hvmdoc.tools.vmadm`), ``mdb -k`` (:mod:`~hvmdoc.tools.mdb`)
-and ``dtrace`` (:mod:`~hvmdoc.tools.dtrace`, D subset in
-:mod:`~hvmdoc.tools.dlang`). Every line these tools print goes through the
-renderers of :mod:`hvmdoc.formats`; what the kernel and host do is
-:mod:`hvmdoc.model`'s.
+Start from `HostSession` (a scenario's host) and
+open `Terminal` s on it; a terminal runs the
+shell (`shell`, grammar in `shellwords`),
+``vmadm`` (`vmadm`), ``mdb -k`` (`mdb`)
+and ``dtrace`` (`dtrace`, D subset in
+`dlang`). Every line these tools print goes through the
+renderers of `hvmdoc.formats`; what the kernel and host do is
+`hvmdoc.model`'s.
 
 >>> from hvmdoc.tools import HostSession
 >>> term = HostSession("emy-17").terminal()

@@ -465,7 +465,7 @@ def _split_clause(text: str, start: int) -> tuple[str, str | None, str | None, i
 
 
 def parse_program(text: str) -> Program:
-    """Compile ``-n`` program text, or raise :class:`DCompileError`."""
+    """Compile ``-n`` program text, or raise `DCompileError`."""
     clauses: list[Clause] = []
     aggregations: list[str] = []
     i = 0

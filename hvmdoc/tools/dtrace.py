@@ -2,7 +2,7 @@
 print their firings as the model's events happen.
 
 ``dtrace -n PROGRAM [-n PROGRAM ...] [-q] [-Z]`` compiles each program
-(:mod:`hvmdoc.tools.dlang`), matches its probe descriptions against the
+(`hvmdoc.tools.dlang`), matches its probe descriptions against the
 kernel's probes (the model's fbt ``entry``/``return`` probes plus
 ``dtrace:::BEGIN``/``END``), prints ``dtrace: description '...' matched N
 probes`` and keeps running, printing each firing, until it is stopped (Ctrl-C
@@ -18,7 +18,7 @@ or ``kill``). ``dtrace -l [-n ...]`` lists probes. Sources (illumos-gate):
 - ``usr/src/lib/libdtrace/common/dt_consume.c``: ``trace()`` of a 64-bit
   integer is ``" %16lld"`` (``"%lld"`` when quiet); a string is printed by
   ``dt_print_bytes()`` as ``"  %-*s"`` with width 33; ``dt_print_stack()``
-  via the formats' :class:`~hvmdoc.formats.dtrace.Stack` renderer;
+  via the formats' `Stack` renderer;
 - ``usr/src/lib/libdtrace/common/dt_cc.c`` /``dt_pcb.c``: ``probe description
   %s:%s:%s:%s does not match any probes``.
 
@@ -207,7 +207,7 @@ class _Enabling:
 
 
 class DtraceRun:
-    """A running ``dtrace``: consumes probe firings until :meth:`stop`."""
+    """A running ``dtrace``: consumes probe firings until `stop`."""
 
     def __init__(
         self,

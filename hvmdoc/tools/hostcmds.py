@@ -5,7 +5,7 @@
 PPID (``pidwidth`` 5, assumption ``tools-ps-pidwidth``), ``" %3d"`` C, STIME by
 ``prtime()`` in 9, ``" %-8.14s"`` TTY, ``" %4ld:%.2ld"`` TIME, ``" %.*s"`` the
 arguments; the heading uses the same widths. The rows are the model's
-:meth:`~hvmdoc.model.host.Host.processes`.
+`processes`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ running, a handle to stop it.
 A command is a function ``(ctx: Context) -> int | LongRunning``: it writes to
 ``ctx.out`` (standard output) and ``ctx.err`` (standard error), reads
 ``ctx.stdin`` when something is piped in, and returns its exit status, or a
-:class:`LongRunning` when it keeps running after its first output (``dtrace``
+`LongRunning` when it keeps running after its first output (``dtrace``
 consuming probe firings), which the shell then puts in the foreground or in a
 background job.
 """

@@ -1,8 +1,8 @@
 """Scripted input: the one loop behind ``hvmdoc run`` and a piped ``hvmdoc shell``.
 
 Both print a transcript as a page shows it (prompt and command, then what the
-terminal printed), and must agree line for line, so both call :func:`replay`
-on lines split by :func:`input_lines`.
+terminal printed), and must agree line for line, so both call `replay`
+on lines split by `input_lines`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Protocol
 
 
 class ScriptTerminal(Protocol):
-    """What :func:`replay` needs of a terminal (the tools' ``Terminal`` has it)."""
+    """What `replay` needs of a terminal (the tools' ``Terminal`` has it)."""
 
     @property
     def prompt(self) -> str: ...

@@ -1,9 +1,9 @@
 """A host from a scenario, and the terminals open on it.
 
-:class:`HostSession` is what every user of the tools starts from: the docs
+`HostSession` is what every user of the tools starts from: the docs
 checker (one per page, reset when a block names another scenario), ``hvmdoc
 run`` and the workshop shell. Every terminal of a session sees the same
-:class:`~hvmdoc.model.host.Host`, so a ``dtrace`` running in one terminal sees
+`Host`, so a ``dtrace`` running in one terminal sees
 the probes a ``vmadm start`` typed in another one fires.
 """
 
@@ -31,8 +31,8 @@ class HostSession:
     """A scenario's host plus the terminals open on it.
 
     ``scenario``, ``platform``, ``cpu`` and ``seed`` go to
-    :func:`hvmdoc.model.scenarios.load_scenario`; an unknown name raises
-    :class:`hvmdoc.errors.BadInput` (the model's own error, whose message names
+    `hvmdoc.model.scenarios.load_scenario`; an unknown name raises
+    `hvmdoc.errors.BadInput` (the model's own error, whose message names
     what it knows).
     """
 
@@ -52,7 +52,7 @@ class HostSession:
         self.host: Host = self._load()
         self._pids = itertools.count(FIRST_PID)
         self.reboots = 0
-        #: Called after every :meth:`reset` (e.g. a workshop journal noting it).
+        #: Called after every `reset` (e.g. a workshop journal noting it).
         self.reset_listeners: list[Callable[[], None]] = []
 
     def _load(self) -> Host:

@@ -4,8 +4,8 @@ The root shell of a SmartOS global zone is bash (``smartos-live``
 ``overlay/generic/etc/passwd``); its messages are bash's own
 (``-bash: foo: command not found`` from a login shell, exit 127; ``[1] PID``
 for a background job; ``jobs`` lines as ``jobs.c`` ``print_pipeline()`` prints
-them). Commands: ``vmadm`` (:mod:`hvmdoc.tools.vmadm`), ``mdb``
-(:mod:`hvmdoc.tools.mdb`), ``dtrace`` (:mod:`hvmdoc.tools.dtrace`) and the
+them). Commands: ``vmadm`` (`hvmdoc.tools.vmadm`), ``mdb``
+(`hvmdoc.tools.mdb`), ``dtrace`` (`hvmdoc.tools.dtrace`) and the
 builtins here: ``echo``, ``uname``, ``hostname``, ``zonename``, ``ps``,
 ``cat``, ``reboot``, ``jobs``, ``kill``, ``help``, ``pwd``, ``true``,
 ``false``, ``exit``, and ``vm``.
@@ -123,7 +123,7 @@ def _commands() -> dict[str, Command]:
 def run_line(terminal: Terminal, line: str) -> int | LongRunning:
     """Run one shell line on ``terminal``; output goes to ``terminal.write``.
 
-    Returns the exit status, or the :class:`LongRunning` foreground command the
+    Returns the exit status, or the `LongRunning` foreground command the
     line ended with (a ``dtrace`` still tracing), which the terminal holds.
     """
     try:
@@ -577,7 +577,7 @@ def _ps(ctx: Context) -> int:
 
 def _reboot(ctx: Context) -> int:
     """``reboot``: the host restarts; autoboot VMs race for the HVM lock in an
-    order drawn by :meth:`Host.reboot` from ``random.Random(f"{seed}:{n}")``,
+    order drawn by `Host.reboot` from ``random.Random(f"{seed}:{n}")``,
     ``seed`` the session's (0 when none was given) and ``n`` counting this
     session's reboots from 1, so a seed names a whole sequence of reboots
     (assumption ``tools-reboot-order``).
@@ -593,7 +593,7 @@ def _reboot(ctx: Context) -> int:
 
 def _reset(ctx: Context) -> int:
     """``reset``: not a SmartOS command but the emulator's own (assumption
-    ``tools-reset``): :meth:`HostSession.reset` puts a fresh host of the same
+    ``tools-reset``): `HostSession.reset` puts a fresh host of the same
     scenario, platform, CPU and seed in place (every terminal's jobs and open
     ``mdb`` end, other terminals' unshown output is dropped). It prints nothing,
     as a shell builtin that succeeds (``hvmdoc:`` lines are reserved for

@@ -14,9 +14,9 @@ seed shows) does with one input line:
 - ``|`` pipelines, ``;`` / ``&&`` / ``||`` lists, a trailing ``&`` for a
   background job; ``2>&1``, ``>/dev/null`` and ``2>/dev/null`` redirections.
 
-Parsing never runs anything: :func:`parse_line` returns a :class:`CommandList`,
-and the shell (:mod:`hvmdoc.tools.shell`) expands and runs it. Syntax errors
-raise :class:`ShellSyntaxError` carrying bash's own message text (bash
+Parsing never runs anything: `parse_line` returns a `CommandList`,
+and the shell (`hvmdoc.tools.shell`) expands and runs it. Syntax errors
+raise `ShellSyntaxError` carrying bash's own message text (bash
 ``parse.y``: ``unexpected EOF while looking for matching``, ``syntax error near
 unexpected token``).
 """
@@ -91,7 +91,7 @@ class Word:
         return all(isinstance(part, Literal) for part in self.parts)
 
     def plain_text(self) -> str:
-        """The word's text when :attr:`is_plain` (substitutions shown as typed)."""
+        """The word's text when `is_plain` (substitutions shown as typed)."""
         out: list[str] = []
         for part in self.parts:
             if isinstance(part, Literal):
@@ -371,7 +371,7 @@ def _unexpected(token: str) -> ShellSyntaxError:
 
 
 def parse_line(line: str) -> CommandList:
-    """Parse one input line into pipelines, or raise :class:`ShellSyntaxError`."""
+    """Parse one input line into pipelines, or raise `ShellSyntaxError`."""
     tokens = _tokenize(line.rstrip("\n"))
     items: list[tuple[str, Pipeline]] = []
     connector = ""

@@ -1,11 +1,11 @@
 """A terminal on an emulated host: type a line, get what the screen shows.
 
-:class:`Terminal` is the one interface every user of the tools drives: the docs
-checker replays a page's sessions through :meth:`Terminal.execute`, ``hvmdoc
+`Terminal` is the one interface every user of the tools drives: the docs
+checker replays a page's sessions through `Terminal.execute`, ``hvmdoc
 run`` prints ``prompt + line`` and then that output, and the workshop shell adds
-:meth:`Terminal.start` (a live ``dtrace`` read as it fires, stopped with
-:meth:`ForegroundJob.interrupt`), :meth:`Terminal.pending` and
-:meth:`Terminal.complete`.
+`Terminal.start` (a live ``dtrace`` read as it fires, stopped with
+`ForegroundJob.interrupt`), `Terminal.pending` and
+`Terminal.complete`.
 
 Everything a terminal shows goes through one screen buffer, in the order it
 happens: a background ``dtrace``'s firings land there while the ``vmadm start``
@@ -14,9 +14,9 @@ terminal.
 
 Decision (``^C``): the ``^C`` a real terminal shows when dtrace is interrupted
 is the tty echoing the key, not program output, and the seed's transcript has
-none; :meth:`execute` and :meth:`ForegroundJob.interrupt` return only what the
+none; `execute` and `ForegroundJob.interrupt` return only what the
 program prints (dtrace's own closing newline and aggregations). An interactive
-shell that wants the echo prints :data:`CTRL_C_ECHO` itself.
+shell that wants the echo prints `CTRL_C_ECHO` itself.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class ForegroundJob:
 
     def read(self) -> str:
         """What the terminal printed since the last read (probe firings); once
-        the command ended by itself (``exit()``), :attr:`running` is False."""
+        the command ended by itself (``exit()``), `running` is False."""
         text = self._terminal.drain()
         if self.running and self._run.done:
             self.running = False
@@ -85,7 +85,7 @@ class ForegroundJob:
         """Stop the command as Ctrl-C does; return the rest of its output.
 
         Returns what the program prints on the way out (dtrace: a newline, then
-        any aggregations), not the tty's ``^C`` echo (see :data:`CTRL_C_ECHO`).
+        any aggregations), not the tty's ``^C`` echo (see `CTRL_C_ECHO`).
         """
         if self.running:
             self.running = False
@@ -95,7 +95,7 @@ class ForegroundJob:
 
 
 class Terminal:
-    """One login shell on a :class:`~hvmdoc.tools.session.HostSession`'s host."""
+    """One login shell on a `HostSession`'s host."""
 
     def __init__(self, session: HostSession, ident: int) -> None:
         self.session = session
@@ -145,7 +145,7 @@ class Terminal:
             self._screen.append(text)
 
     def mark(self) -> int:
-        """A position in the screen buffer, for :meth:`insert`."""
+        """A position in the screen buffer, for `insert`."""
         return len(self._screen)
 
     def insert(self, mark: int, text: str) -> None:
@@ -168,7 +168,7 @@ class Terminal:
 
     # -- running lines ----------------------------------------------------------
     def execute(self, line: str, meanwhile: Sequence[str] = ()) -> str:
-        """Run one line typed at :attr:`prompt`; return what the terminal shows.
+        """Run one line typed at `prompt`; return what the terminal shows.
 
         The returned text is ``""`` or ends in a newline and does not include
         the prompt or the line. A long-running foreground command (``dtrace``)
@@ -197,9 +197,9 @@ class Terminal:
             sibling.close()
 
     def start(self, line: str) -> ForegroundJob | str:
-        """Run one line; a long-running command returns a :class:`ForegroundJob`
+        """Run one line; a long-running command returns a `ForegroundJob`
         (read its output as it comes, stop it with ``interrupt()``), anything
-        else the text the terminal shows, as :meth:`execute`."""
+        else the text the terminal shows, as `execute`."""
         if self._foreground is not None:
             self.write(self._foreground.interrupt())
         if self.closed:

@@ -16,7 +16,7 @@ regular-expression search.
 
 Success messages and errors go to standard error (``console.error`` in
 ``main()``'s callback), ``list``/``get``/``lookup`` output to standard output.
-Every line is printed through :mod:`hvmdoc.formats.vmadm`.
+Every line is printed through `hvmdoc.formats.vmadm`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The terminal interface the workshop loop drives, local or over a socket.
 
-It is the part of :class:`hvmdoc.tools.terminal.Terminal` a person at a keyboard
-uses (issue 4, "Tools" in TEAM.md); :class:`hvmdoc.workshop.shared.SharedTerminal`
-implements it in-process and :class:`hvmdoc.workshop.attach.RemoteTerminal` over
+It is the part of `hvmdoc.tools.terminal.Terminal` a person at a keyboard
+uses (issue 4, "Tools" in TEAM.md); `hvmdoc.workshop.shared.SharedTerminal`
+implements it in-process and `hvmdoc.workshop.attach.RemoteTerminal` over
 the socket of ``hvmdoc shell --attach``.
 """
 
@@ -46,7 +46,7 @@ class Term(Protocol):
         ...
 
     def start(self, line: str) -> Job | str:
-        """Run one line; a long-running command returns a :class:`Job` instead."""
+        """Run one line; a long-running command returns a `Job` instead."""
         ...
 
     def complete(self, text: str) -> list[str]:

@@ -122,7 +122,7 @@ def _answer(
 
 
 class HostServer(socketserver.ThreadingUnixStreamServer):
-    """Serves a :class:`SharedHost` to attached shells, one thread per terminal."""
+    """Serves a `SharedHost` to attached shells, one thread per terminal."""
 
     daemon_threads = True
 
@@ -140,7 +140,7 @@ class HostServer(socketserver.ThreadingUnixStreamServer):
 
     @classmethod
     def open(cls, host: SharedHost) -> HostServer:
-        """Serve ``host`` on a new socket in :func:`runtime_dir`, in a daemon thread."""
+        """Serve ``host`` on a new socket in `runtime_dir`, in a daemon thread."""
         path = runtime_dir() / f"{host.spec.scenario}.{os.getpid()}{SOCKET_SUFFIX}"
         path.unlink(missing_ok=True)
         server = cls(host, path)
@@ -245,7 +245,7 @@ class RemoteTerminal:
         return str(self.call("execute", line=line)["output"])
 
     def start(self, line: str) -> RemoteJob | str:
-        """Run one line; a long-running one comes back as a :class:`RemoteJob`."""
+        """Run one line; a long-running one comes back as a `RemoteJob`."""
         reply = self.call("start", line=line)
         return RemoteJob(self) if reply["job"] else str(reply["output"])
 

@@ -3,7 +3,7 @@
 The tools' terminal knows the commands, subcommands, VM aliases and UUIDs and mdb
 symbols (``Terminal.complete``); this adapter only tells prompt_toolkit which
 part of the line a candidate replaces: the word before the cursor, as the tools
-define it (:func:`hvmdoc.tools.completion.current_word`).
+define it (`hvmdoc.tools.completion.current_word`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from hvmdoc.workshop.api import Term
 
 
 class TermCompleter(Completer):
-    """Completions from :meth:`hvmdoc.workshop.api.Term.complete`."""
+    """Completions from `hvmdoc.workshop.api.Term.complete`."""
 
     def __init__(self, term: Term) -> None:
         self.term = term

@@ -45,7 +45,7 @@ Entry = Command | JobStarted | Reset
 
 
 class Journal:
-    """A thread-safe, append-only list of :data:`Entry`."""
+    """A thread-safe, append-only list of `Entry`."""
 
     def __init__(self) -> None:
         self._entries: list[Entry] = []

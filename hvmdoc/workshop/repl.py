@@ -1,6 +1,6 @@
 """The read-eval-print loop of ``hvmdoc shell``: line editor, plain input, or a script.
 
-Every line goes to the terminal (:class:`hvmdoc.workshop.api.Term`), ``exit``
+Every line goes to the terminal (`hvmdoc.workshop.api.Term`), ``exit``
 included (the emulated bash prints ``logout`` and closes); the loop itself knows
 only what a terminal window does around a shell: it ends when the terminal
 closes or on Ctrl-D (Ctrl-D in ``mdb -k`` quits mdb, as the real one does), Ctrl-C at a
@@ -173,7 +173,7 @@ class QuitIgnored:
 def run_job(job: Job, out: TextIO, flag: InterruptFlag | None = None) -> None:
     """Show a foreground job's output as it comes until Ctrl-C, then its exit output.
 
-    ``flag`` is the caller's active :class:`InterruptFlag` (one is set up here
+    ``flag`` is the caller's active `InterruptFlag` (one is set up here
     otherwise). The tty itself echoes ``^C`` (it is in cooked mode while a job
     runs); what follows is only what the program prints on the way out.
     """
@@ -259,7 +259,7 @@ def _run_line(term: Term, line: str, out: TextIO, flag: InterruptFlag) -> None:
 def scripted(term: Term, lines: Iterable[str], out: TextIO) -> int:
     """Run lines from a pipe or file and print the transcript as ``hvmdoc run`` does.
 
-    The loop is :func:`hvmdoc.tools.script.replay`, the one ``hvmdoc run`` uses
+    The loop is `hvmdoc.tools.script.replay`, the one ``hvmdoc run`` uses
     (tests/workshop/test_shell_scripted.py holds the two to the same output).
     """
     for piece in replay(term, lines):

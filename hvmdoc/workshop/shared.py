@@ -1,11 +1,11 @@
 """One emulated host, several terminals: the in-process side of ``hvmdoc shell``.
 
-:class:`SharedHost` owns a :class:`hvmdoc.tools.session.HostSession` and a lock:
+`SharedHost` owns a `hvmdoc.tools.session.HostSession` and a lock:
 the model is not meant for two threads at once, and the terminal of an attached
 shell is served from another thread. Every call into the tools takes the lock,
 so a ``vmadm start`` typed in one terminal runs whole while a ``dtrace`` in
 another waits to read what it fired. Each terminal's work goes to the shared
-:class:`~hvmdoc.workshop.journal.Journal`, from which ``--record`` writes a page.
+`Journal`, from which ``--record`` writes a page.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class SharedJob:
 
 
 class SharedTerminal:
-    """A terminal of a :class:`SharedHost`; implements :class:`hvmdoc.workshop.api.Term`."""
+    """A terminal of a `SharedHost`; implements `hvmdoc.workshop.api.Term`."""
 
     def __init__(self, host: SharedHost, ident: int, terminal: Terminal) -> None:
         self.host = host

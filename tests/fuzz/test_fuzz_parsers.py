@@ -5,7 +5,7 @@ give the same records (the renderers print what the parsers read).
 
 Each hypothesis example feeds a parser one input drawn by the strategies below
 (random lines, or a real sample mutated) and then ``BATCH`` more made by the
-same kinds of mutation from a seed hypothesis draws, with :mod:`random`:
+same kinds of mutation from a seed hypothesis draws, with `random`:
 hypothesis's own generation costs ~10 ms an example, so the batch is what
 makes ``HVMDOC_FUZZ_EXAMPLES`` (inputs per parser; 100 000 in ``make fuzz``)
 affordable. Hypothesis still shrinks a failing seed and reports it.
@@ -113,7 +113,7 @@ def _random_line(rng: random.Random) -> str:
 
 
 def seeded(tool: str, seed: int, count: int = BATCH) -> Iterator[list[str]]:
-    """``count`` inputs like :func:`mutated` / random lines, from ``seed``."""
+    """``count`` inputs like `mutated` / random lines, from ``seed``."""
     rng = random.Random(seed)
     samples = _samples()[tool]
     for _ in range(count):

@@ -98,7 +98,7 @@ class SessionFence:
 def session_fences(path: Path) -> list[SessionFence]:
     """The ``.hvmdoc`` fences of a page, found the way pymdownx.superfences finds them.
 
-    Uses the sessions layer's scanner (:mod:`hvmdoc.sessions.find`) when present,
+    Uses the sessions layer's scanner (`hvmdoc.sessions.find`) when present,
     so the site tests and the checker agree on what a block is.
     """
     try:

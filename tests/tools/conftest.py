@@ -19,7 +19,7 @@ def session() -> HostSession:
 
 @pytest.fixture
 def term(session: HostSession) -> Terminal:
-    """A terminal on :func:`session`'s host."""
+    """A terminal on `session`'s host."""
     return session.terminal()
 
 

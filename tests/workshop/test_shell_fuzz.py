@@ -1,6 +1,6 @@
 """Malformed and random lines get a real host's answers from the shell, never a traceback.
 
-Hypothesis drives the shell's own path (:class:`~hvmdoc.workshop.shared.SharedTerminal`
+Hypothesis drives the shell's own path (`SharedTerminal`
 and the scripted loop) in-process, a few hundred lines per run; one subprocess run
 feeds the CLI the same kind of input through stdin.
 """
