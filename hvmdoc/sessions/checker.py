@@ -60,18 +60,28 @@ class CheckReport:
         self.updated.extend(other.updated)
 
     def summary(self) -> str:
-        """One line: what was checked, and how it went."""
-        counted = (
-            f"{self.pages} pages, {self.sessions} sessions, {self.python} Python examples, "
-            f"{self.static} static blocks"
+        """One line: what was checked, and how it went ("1 page", "2 pages")."""
+        counted = ", ".join(
+            [
+                _count(self.pages, "page"),
+                _count(self.sessions, "session"),
+                _count(self.python, "Python example"),
+                _count(self.static, "static block"),
+            ]
         )
         if self.errors:
-            return f"hvmdoc check: bad input, {len(self.errors)} problems ({counted})"
+            return f"hvmdoc check: bad input, {_count(len(self.errors), 'problem')} ({counted})"
         if self.updated:
-            return f"hvmdoc check: updated {len(self.updated)} pages ({counted})"
+            return f"hvmdoc check: updated {_count(len(self.updated), 'page')} ({counted})"
         if self.failures:
-            return f"hvmdoc check: {len(self.failures)} blocks differ ({counted})"
+            verb = "differs" if len(self.failures) == 1 else "differ"
+            return f"hvmdoc check: {_count(len(self.failures), 'block')} {verb} ({counted})"
         return f"hvmdoc check: all passed ({counted})"
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 page``, ``0 pages``, ``2 pages`` (every noun here takes a plain ``s``)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def load_documents(
