@@ -200,7 +200,7 @@ def _check_document(
         if result.ok:
             continue
         edits.extend(result.edits())
-        if not update or not all(step.fixable for step in result.steps):
+        if not update or not result.fixable:
             report.failures.append(result.report())
     if update and edits and update_file(document.path, document.page.text, edits):
         report.updated.append(document.path)

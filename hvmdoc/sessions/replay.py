@@ -138,8 +138,20 @@ class BlockResult:
         """Whether every step passes."""
         return all(step.ok for step in self.steps)
 
+    @property
+    def fixable(self) -> bool:
+        """Whether ``--update`` makes the whole block pass: every step is `StepResult.fixable`."""
+        return all(step.fixable for step in self.steps)
+
     def edits(self) -> list[Edit]:
-        """The output lines ``--update`` rewrites: only those of steps whose output differs."""
+        """The output lines ``--update`` rewrites: those of steps whose output differs.
+
+        None at all for a block with any other problem (a prompt, mdb's state,
+        the emulator failing, output that reads as a prompt): rewriting part of
+        it would make a failing block look settled.
+        """
+        if not self.fixable:
+            return []
         return [
             Edit(
                 line=result.step.line + 1,
@@ -148,7 +160,7 @@ class BlockResult:
                 indent=self.block.fence.indent,
             )
             for result in self.steps
-            if not result.output_ok and result.unwritable() is None
+            if not result.output_ok
         ]
 
     def report(self) -> str:
