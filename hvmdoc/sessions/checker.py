@@ -3,7 +3,10 @@
 The one entry point the CLI (``hvmdoc check``), the benchmark and tests use:
 read every page first and report all bad input (exit 2) before running
 anything; then replay each page, collect mismatches (exit 1), and with
-``update`` rewrite the pages' outputs.
+``update`` rewrite the pages' outputs. Bad input only a replay finds (a host
+that cannot start, a ``data-setup`` or ``data-meanwhile`` command that fails)
+stops that page: it is reported as ``FILE:LINE: message`` (exit 2) and the
+page is not rewritten.
 """
 
 from __future__ import annotations
