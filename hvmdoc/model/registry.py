@@ -413,6 +413,16 @@ _ALL = (
         "hvmdoc/tools/shell.py (_reboot)",
     ),
     Assumption(
+        "tools-reboot-options",
+        "reboot's accepted options and boot arguments change nothing",
+        "reboot -d, -l, -n, -q, -f, -p, -e BE and any boot arguments reboot the "
+        "host exactly as a plain reboot does; only an unknown option, a missing "
+        "-e argument and -p with -f are refused (halt.c's messages, exit 1 or 22).",
+        "The model has no crash dump, syslog, sync, zone halting order, fast "
+        "reboot or boot environments; the seed's reboot is a plain one.",
+        "hvmdoc/tools/shell.py (_reboot_options)",
+    ),
+    Assumption(
         "tools-reset",
         "reset is the emulator's command, not SmartOS's",
         "Typed at the emulated shell, reset replaces the host by a fresh one of "

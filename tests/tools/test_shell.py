@@ -305,3 +305,48 @@ def test_hvmdoc_run_setup_that_works_is_unseen(
         "kvm-debian8  stopped",
         "test        running",
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "out", "status"),
+    [
+        # illumos getopt(3C) names argv[0]; halt.c prints its usage and returns 1.
+        (
+            "reboot -z",
+            "reboot: illegal option -- z\nusage: reboot [ -dlnq(p|fe:) ] [ boot args ]\n",
+            1,
+        ),
+        (
+            "/usr/sbin/reboot -qz",
+            "/usr/sbin/reboot: illegal option -- z\nusage: reboot [ -dlnq(p|fe:) ] [ boot args ]\n",
+            1,
+        ),
+        (
+            "reboot -e",
+            "reboot: option requires an argument -- e\n"
+            "usage: reboot [ -dlnq(p|fe:) ] [ boot args ]\n",
+            1,
+        ),
+        (
+            "reboot --now",
+            "reboot: illegal option -- now\nusage: reboot [ -dlnq(p|fe:) ] [ boot args ]\n",
+            1,
+        ),
+        ("reboot -p -f", "reboot: -p and -f are mutually exclusive\n", 22),
+    ],
+)
+def test_reboot_bad_options_are_refused_and_the_host_keeps_running(
+    term: Terminal, line: str, out: str, status: int
+) -> None:
+    term.execute("vmadm start $(vm test)")
+    assert term.execute(line) == out
+    assert term.exit_status == status
+    assert term.execute("vmadm list -H -o state alias=test") == "running\n"
+
+
+def test_reboot_with_valid_options_reboots(term: Terminal) -> None:
+    term.execute("mdb -k")
+    term.execute("$q")
+    term.execute("vmadm start $(vm test)")
+    assert term.execute("reboot -qn") == ""
+    assert term.exit_status == 0
