@@ -7,7 +7,8 @@ prompt) until ``$q``. Blank input lines are skipped. ``--setup CMD``
 (repeatable) runs commands first, unseen, from another terminal of the host --
 what a page block's ``data-setup`` does. A command's failure is part
 of the transcript; ``hvmdoc run`` itself exits 0 when all input ran and 2 on
-bad usage (an unknown scenario, platform or CPU, an unreadable FILE).
+bad usage (an unknown scenario, platform or CPU, an unreadable FILE) or when a
+``--setup`` command fails, since its error would be seen nowhere.
 """
 
 from __future__ import annotations
@@ -34,16 +35,22 @@ def transcript(
 ) -> str:
     """The transcript of ``lines`` typed at a fresh host of ``scenario``, after
     the ``setup`` commands ran unseen in another terminal (like a block's
-    ``data-setup``)."""
-    from hvmdoc.tools.script import replay
+    ``data-setup``).
+
+    A setup command that fails (a non-zero exit status, a logout, an ``mdb -k``
+    left open) raises `BadInput` naming it and what it printed: nobody would
+    see its error otherwise.
+    """
+    from hvmdoc.tools.script import first_failure, replay, run_unseen
     from hvmdoc.tools.session import HostSession
 
     session = HostSession(scenario, platform, cpu, seed)
     if setup:
         other = session.terminal()
-        for line in setup:
-            other.execute(line)
+        failed = first_failure(run_unseen(other, setup))
         other.close()
+        if failed is not None:
+            raise BadInput(failed.describe("--setup"))
     terminal = session.terminal()
     text = "".join(replay(terminal, lines, prompt))
     terminal.close()
@@ -64,7 +71,7 @@ def transcript(
     "--setup",
     multiple=True,
     metavar="CMD",
-    help="Run CMD first, unseen, as from another terminal (repeatable).",
+    help="Run CMD first, unseen, as from another terminal (repeatable); exit 2 if it fails.",
 )
 @click.argument("file", required=False, default="-")
 def command(

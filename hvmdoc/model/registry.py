@@ -348,6 +348,22 @@ _ALL = (
         "hvmdoc/tools/mdb.py (MdbSession._nm)",
     ),
     Assumption(
+        "tools-mdb-options",
+        "Which dcmd options the emulated mdb applies, and their usage lines",
+        "::print accepts -x, -C, -L, -c N and -l N, ::nm -h, -n and -x, ::whatis "
+        "-k and -q, and prints what it prints without them; every other option "
+        "mdb knows for these dcmds prints 'mdb: ::DCMD -X is not emulated by "
+        "hvmdoc', as do ::nm OBJECT and ::walk NAME VARIABLE. Unknown options "
+        "and usage lines are today's illumos-gate texts.",
+        "The options listed only change arrays, integer radix (hex is already the "
+        "default), sorting or the order of piped input, none of which the "
+        "model's values show; the others change the output in ways not modelled. "
+        "The option letters and usage strings come from the current "
+        "mdb_cmds.c, mdb_print.c, mdb_nm.c and mdb_whatis.c; the March 2018 "
+        "platform's copies were not compared.",
+        "hvmdoc/tools/mdb.py (_DCMD_SPECS, _getopts)",
+    ),
+    Assumption(
         "tools-mdb-exit-status",
         "A piped mdb exits 1 after an error",
         "echo CMD | mdb -k exits 1 if any command printed an error, 0 otherwise; "
@@ -395,6 +411,16 @@ _ALL = (
         "draw makes a page's reboot reproducible and a seed name a whole sequence "
         "of reboots.",
         "hvmdoc/tools/shell.py (_reboot)",
+    ),
+    Assumption(
+        "tools-reboot-options",
+        "reboot's accepted options and boot arguments change nothing",
+        "reboot -d, -l, -n, -q, -f, -p, -e BE and any boot arguments reboot the "
+        "host exactly as a plain reboot does; only an unknown option, a missing "
+        "-e argument and -p with -f are refused (halt.c's messages, exit 1 or 22).",
+        "The model has no crash dump, syslog, sync, zone halting order, fast "
+        "reboot or boot environments; the seed's reboot is a plain one.",
+        "hvmdoc/tools/shell.py (_reboot_options)",
     ),
     Assumption(
         "tools-reset",

@@ -3,7 +3,10 @@
 The one entry point the CLI (``hvmdoc check``), the benchmark and tests use:
 read every page first and report all bad input (exit 2) before running
 anything; then replay each page, collect mismatches (exit 1), and with
-``update`` rewrite the pages' outputs.
+``update`` rewrite the pages' outputs. Bad input only a replay finds (a host
+that cannot start, a ``data-setup`` or ``data-meanwhile`` command that fails)
+stops that page: it is reported as ``FILE:LINE: message`` (exit 2) and the
+page is not rewritten.
 """
 
 from __future__ import annotations
@@ -60,18 +63,28 @@ class CheckReport:
         self.updated.extend(other.updated)
 
     def summary(self) -> str:
-        """One line: what was checked, and how it went."""
-        counted = (
-            f"{self.pages} pages, {self.sessions} sessions, {self.python} Python examples, "
-            f"{self.static} static blocks"
+        """One line: what was checked, and how it went ("1 page", "2 pages")."""
+        counted = ", ".join(
+            [
+                _count(self.pages, "page"),
+                _count(self.sessions, "session"),
+                _count(self.python, "Python example"),
+                _count(self.static, "static block"),
+            ]
         )
         if self.errors:
-            return f"hvmdoc check: bad input, {len(self.errors)} problems ({counted})"
+            return f"hvmdoc check: bad input, {_count(len(self.errors), 'problem')} ({counted})"
         if self.updated:
-            return f"hvmdoc check: updated {len(self.updated)} pages ({counted})"
+            return f"hvmdoc check: updated {_count(len(self.updated), 'page')} ({counted})"
         if self.failures:
-            return f"hvmdoc check: {len(self.failures)} blocks differ ({counted})"
+            verb = "differs" if len(self.failures) == 1 else "differ"
+            return f"hvmdoc check: {_count(len(self.failures), 'block')} {verb} ({counted})"
         return f"hvmdoc check: all passed ({counted})"
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 page``, ``0 pages``, ``2 pages`` (every noun here takes a plain ``s``)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def load_documents(
@@ -190,7 +203,7 @@ def _check_document(
         if result.ok:
             continue
         edits.extend(result.edits())
-        if not update or not all(step.fixable for step in result.steps):
+        if not update or not result.fixable:
             report.failures.append(result.report())
     if update and edits and update_file(document.path, document.page.text, edits):
         report.updated.append(document.path)

@@ -5,7 +5,10 @@ another), built from the front matter; a block with ``data-scenario``,
 ``data-platform``, ``data-cpu`` or ``data-seed`` starts a fresh one there, which
 later blocks on that host continue. ``data-setup`` commands run first, unseen,
 on a second terminal of the same host; ``data-meanwhile`` commands are handed
-to the block's long-running command (dtrace). Hosts come from
+to the block's long-running command (dtrace). Both run by
+`hvmdoc.tools.script.run_unseen`, and one that fails is bad input
+(`BlockError`: ``FILE:LINE``, the command and what it printed), since the
+reader never sees its error. Hosts come from
 `hvmdoc.tools.session.HostSession` unless a test passes its own factory.
 """
 
@@ -26,6 +29,7 @@ from hvmdoc.sessions.find import split_lines
 from hvmdoc.sessions.real import RealCommands, repo_root
 from hvmdoc.sessions.transcript import Mode, Step, StepKind, is_long_running, prompt_of
 from hvmdoc.sessions.update import Edit
+from hvmdoc.tools.script import Unseen, first_failure, run_unseen
 
 
 class HostStartFailed(Exception):
@@ -42,6 +46,18 @@ class TerminalLike(Protocol):
     @property
     def in_mdb(self) -> bool:
         """True while an interactive ``mdb -k`` reads the input."""
+
+    @property
+    def exit_status(self) -> int:
+        """The exit status of the last command (``$?``)."""
+
+    @property
+    def closed(self) -> bool:
+        """True once the shell logged out (``exit``)."""
+
+    @property
+    def meanwhile_results(self) -> Sequence[Unseen]:
+        """How the ``meanwhile`` lines of the last `execute` ended."""
 
     def execute(self, line: str, meanwhile: Sequence[str] = ()) -> str:
         """Run one input line; return what the terminal prints."""
@@ -138,8 +154,20 @@ class BlockResult:
         """Whether every step passes."""
         return all(step.ok for step in self.steps)
 
+    @property
+    def fixable(self) -> bool:
+        """Whether ``--update`` makes the whole block pass: every step is `StepResult.fixable`."""
+        return all(step.fixable for step in self.steps)
+
     def edits(self) -> list[Edit]:
-        """The output lines ``--update`` rewrites: only those of steps whose output differs."""
+        """The output lines ``--update`` rewrites: those of steps whose output differs.
+
+        None at all for a block with any other problem (a prompt, mdb's state,
+        the emulator failing, output that reads as a prompt): rewriting part of
+        it would make a failing block look settled.
+        """
+        if not self.fixable:
+            return []
         return [
             Edit(
                 line=result.step.line + 1,
@@ -148,7 +176,7 @@ class BlockResult:
                 indent=self.block.fence.indent,
             )
             for result in self.steps
-            if not result.output_ok and result.unwritable() is None
+            if not result.output_ok
         ]
 
     def report(self) -> str:
@@ -249,6 +277,10 @@ class PageReplay:
                 except Exception as exc:
                     text = ""
                     problems.append(f"the emulator failed: {type(exc).__name__}: {exc}")
+                else:
+                    if meanwhile:
+                        outcome = host.terminal.meanwhile_results
+                        self._unseen_failed(block, "data-meanwhile", outcome)
                 in_mdb = host.terminal.in_mdb
                 if in_mdb != (step.mode_after is Mode.MDB):
                     state = "open" if in_mdb else "not open"
@@ -277,7 +309,8 @@ class PageReplay:
             self.done.append(block)
             return
         host = self._host(block)
-        self._setup(block, host)
+        with contextlib.suppress(BlockError):
+            self._setup(block, host)
         meanwhile_step = next(
             (s for s in block.steps if s.kind is StepKind.HOST and is_long_running(s.command)), None
         )
@@ -288,25 +321,28 @@ class PageReplay:
                     host.terminal.execute(step.command, meanwhile)
         self.done.append(block)
 
-    @staticmethod
-    def _setup(block: SessionBlock, host: _Host) -> list[str]:
-        """Run ``data-setup`` on the second terminal; say which command failed, if any."""
-        problems = []
-        for command in block.setup:
-            terminal = host.other_terminal()
-            try:
-                output = terminal.execute(command)
-            except Exception as exc:
-                problems.append(f"data-setup {command!r}: the emulator failed: {exc!r}")
-                continue
-            status = getattr(terminal, "exit_status", 0)
-            if status:
-                first = output.strip().splitlines()[:1]
-                problems.append(
-                    f"data-setup {command!r} failed (exit {status})"
-                    + (f": {first[0]}" if first else "")
-                )
-        return problems
+    def _setup(self, block: SessionBlock, host: _Host) -> list[str]:
+        """Run ``data-setup`` on the second terminal (`run_unseen`).
+
+        A command that fails (a typo in a VM alias or command, an mdb left
+        open) is bad input: the reader never sees what it printed, so the
+        block's own diff could not say why it differs. The emulator failing is
+        returned as a problem of the block's first step.
+        """
+        if not block.setup:
+            return []
+        try:
+            results = run_unseen(host.other_terminal(), block.setup)
+        except Exception as exc:
+            return [f"data-setup: the emulator failed: {type(exc).__name__}: {exc}"]
+        self._unseen_failed(block, "data-setup", results)
+        return []
+
+    def _unseen_failed(self, block: SessionBlock, source: str, results: Sequence[Unseen]) -> None:
+        """Raise `BlockError` (``FILE:LINE: message``, exit 2) if one of ``results`` failed."""
+        failed = first_failure(results)
+        if failed is not None:
+            raise BlockError(self.document.path, block.line, failed.describe(source))
 
     @staticmethod
     def _prompt_problems(step: Step, terminal: TerminalLike) -> list[str]:

@@ -22,11 +22,29 @@ in hex without ``0x``); ``yyerror()``'s ``syntax error near "TEXT"`` (with ``on
 line N of (stdin)`` when the input is not a terminal: ``mdb_fdio.c`` names fd 0
 ``(stdin)``). A dcmd mdb has but this emulation does not is reported as such
 (``mdb: ::dcmds is not emulated by hvmdoc``), never faked.
+
+Options: each emulated dcmd reads its options as ``mdb_getopts()`` does
+(``mdb_argvec.c`` ``argvec_getopts()``: ``mdb: illegal option -- z``, ``mdb:
+option requires an argument -- c``), and a dcmd that returns ``DCMD_USAGE``
+prints ``mdb_dcmd_usage()``'s lines (``mdb.c``): ``Usage: [address]::print
+...`` from the dcmd's usage string in ``mdb_cmds.c`` and, when the dcmd has
+help, ``mdb: try '::help print' for more information``. When ``::print``,
+``::nm``, ``::whatis`` and ``::walk`` return ``DCMD_USAGE`` follows their
+``cmd_*()`` functions (``mdb_print.c``, ``mdb_nm.c``, ``mdb_whatis.c``,
+``mdb_cmds.c``). An option mdb knows but whose effect is not modelled is
+reported as not emulated (assumption ``tools-mdb-options``).
+
+Shell escapes: ``DCMD ! CMD`` hands the dcmd's output to ``$SHELL -c CMD``; the
+command runs to the next ``;`` or newline (``mdb_lex.l``, state
+``S_SHELLCMD``). Only ``! grep PATTERN`` is emulated (basic regular
+expressions: ``.``, ``*``, ``^``, ``$``, bracket expressions, backslash
+escapes); any other command is reported as not emulated.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -141,6 +159,9 @@ class MdbSession:
     def __init__(self, terminal: Terminal, write: Write, *, interactive: bool) -> None:
         self._terminal = terminal
         self._write = write
+        #: Where errors and usage go: never through a ``! grep`` (they are
+        #: mdb's standard error).
+        self._write_error = write
         self.interactive = interactive
         self.status = 0
         self.line_number = 0
@@ -160,7 +181,14 @@ class MdbSession:
 
     def _error(self, text: str) -> None:
         # a piped mdb exits 1 once any command failed (assumption tools-mdb-exit-status)
-        self._emit(fmt.Error(text))
+        self._write_error(fmt.render_record(fmt.Error(text)) + "\n")
+        self.status = 1
+
+    def _usage(self, exc: _UsageError) -> None:
+        """``mdb_dcmd_usage()`` after the option warning, if any; the command failed."""
+        if exc.warning:
+            self._write_error(fmt.render_record(fmt.Error(exc.warning)) + "\n")
+        self._write_error(exc.dcmd.usage_text())
         self.status = 1
 
     def execute(self, line: str) -> bool:
@@ -178,6 +206,8 @@ class MdbSession:
                 self._statement(text)
             except _MdbError as exc:
                 self._error(str(exc))
+            except _UsageError as exc:
+                self._usage(exc)
             except _QuitError:
                 if self.interactive:
                     self.status = 0
@@ -190,8 +220,30 @@ class MdbSession:
 
     # -- statements -------------------------------------------------------------
     def _statement(self, text: str) -> None:
-        """Run ``stage | stage ...``: a stage's addresses feed the next one's
-        dcmd, one call per address (``mdb_frame.c`` pipelines)."""
+        """Run ``stage | stage ... [! CMD]``: a stage's addresses feed the next
+        one's dcmd, one call per address (``mdb_frame.c`` pipelines); a shell
+        escape filters what the pipeline printed (only ``! grep PATTERN``)."""
+        pipeline, shell = _split_shell_escape(text)
+        if shell is None:
+            self._pipeline(pipeline)
+            return
+        grep = _simple_grep(shell) if pipeline.strip() else None
+        if grep is None:
+            raise _MdbError(
+                f"shell escape '! {shell.strip()}' is not emulated by hvmdoc "
+                "(only '! grep PATTERN')"
+            )
+        captured: list[str] = []
+        write = self._write
+        self._write = captured.append
+        try:
+            self._pipeline(pipeline)
+        finally:
+            self._write = write
+            lines = "".join(captured).splitlines(keepends=True)
+            write("".join(line for line in lines if grep.search(line.rstrip("\n"))))
+
+    def _pipeline(self, text: str) -> None:
         stages = [self._stage(part) for part in text.split("|")]
         piped: list[int] | None = None
         for index, stage in enumerate(stages):
@@ -304,10 +356,12 @@ class MdbSession:
     def _print(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
         """``::print`` (``mdb_print.c`` ``cmd_print()``): a data symbol by its C
         type, or ``ADDR::print TYPE [MEMBER...]`` for the structures the model
-        allocates (``zone_t``, ``list_t``, ``struct hma_reg``)."""
-        if address is None:
-            raise _MdbError("no symbol information for address 0")  # assumption tools-mdb-errors
-        args = [a for a in stage.args if not a.startswith("-")]
+        allocates (``zone_t``, ``list_t``, ``struct hma_reg``). Without an
+        address, or with an operand starting ``+``/``-`` where the type goes,
+        ``DCMD_USAGE``."""
+        _, args = _getopts(_DCMD_SPECS["print"], stage.args)
+        if address is None or (args and args[0][:1] in {"+", "-"}):
+            raise _UsageError(_DCMD_SPECS["print"])
         kernel = self.kernel
         if args:
             ctype, members = (
@@ -394,9 +448,11 @@ class MdbSession:
         return None
 
     def _whatis(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
-        """``::whatis`` (``mdb_whatis.c``, genunix's module callback)."""
-        if address is None:
-            raise _MdbError("::whatis needs an address (ADDR::whatis)")
+        """``::whatis`` (``mdb_whatis.c`` ``cmd_whatis()``, genunix's module
+        callback): ``DCMD_USAGE`` for an operand or no address."""
+        _, args = _getopts(_DCMD_SPECS["whatis"], stage.args)
+        if args or address is None:
+            raise _UsageError(_DCMD_SPECS["whatis"])
         kernel = self.kernel
         module = kernel.module_at(address)
         symbol = kernel.whatis(address)
@@ -419,9 +475,13 @@ class MdbSession:
     def _walk(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
         """``::walk NAME`` (``mdb_cmds.c`` ``cmd_walk()``/``walk_step()``): ``zone``,
         and ``ADDR::walk list`` (genunix ``list.c``: the elements of a ``list_t``;
-        ``list_walk_init_range()`` warns ``failed to read list_t at %#lx``)."""
-        if not stage.args:
-            raise _MdbError("::walk needs a walker name (::walk zone)")
+        ``list_walk_init_range()`` warns ``failed to read list_t at %#lx``).
+        ``cmd_walk()`` takes no options: a name and an optional variable, else
+        ``DCMD_USAGE``."""
+        if not 1 <= len(stage.args) <= 2:
+            raise _UsageError(_DCMD_SPECS["walk"])
+        if len(stage.args) == 2:
+            raise _MdbError(f"::walk into a variable ({stage.args[1]}) is not emulated by hvmdoc")
         name = stage.args[0]
         found: list[int]
         if name == "zone":
@@ -442,8 +502,15 @@ class MdbSession:
                 self._emit(fmt.Value(f"{element:x}"))
 
     def _nm(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
-        """``::nm`` (``mdb_nm.c``): the symbol table, or one symbol's row."""
-        flags = "".join(a[1:] for a in stage.args if a.startswith("-"))
+        """``::nm`` (``mdb_nm.c`` ``cmd_nm()``): the symbol table, or one
+        symbol's row. Operands: none with an address, at most one object name
+        (not emulated) without, else ``DCMD_USAGE``."""
+        spec = _DCMD_SPECS["nm"]
+        flags, args = _getopts(spec, stage.args)
+        if args and (address is not None or len(args) > 1 or args[0].startswith("-")):
+            raise _UsageError(spec)
+        if args:
+            raise _MdbError(f"::nm of one object ({args[0]}) is not emulated by hvmdoc")
         kernel = self.kernel
         symbols = kernel.symbols()
         if address is not None:
@@ -469,6 +536,181 @@ class MdbSession:
 
 class _QuitError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class _DcmdSpec:
+    """What ``mdb_cmds.c``'s dcmd table and the dcmd's ``mdb_getopts()`` call say."""
+
+    name: str
+    usage: str
+    """``idc_usage``: a leading ``:`` means an address is required, ``?`` optional."""
+    options: str
+    """The option letters ``mdb_getopts()`` takes, ``:`` after one with an argument."""
+    emulated: str = ""
+    """The letters whose effect the emulation models (or that change nothing here)."""
+    help: bool = True
+    """Whether the dcmd has a help function (``mdb: try '::help NAME' ...``)."""
+
+    def usage_text(self) -> str:
+        """``mdb_dcmd_usage()``: ``Usage: [address]::NAME USAGE`` and the help hint."""
+        prefix = {":": "address::", "?": "[address]::"}.get(self.usage[:1], "")
+        usage = self.usage[1:] if prefix else self.usage
+        text = f"Usage: {prefix}{self.name} {usage}\n"
+        if self.help:
+            text += f"mdb: try '::help {self.name}' for more information\n"
+        return text
+
+
+#: The emulated dcmds' usage strings (``mdb_cmds.c``) and options (``cmd_print()``,
+#: ``cmd_nm()``, ``cmd_whatis()`` with its hidden ``-D -b -l``; ``cmd_walk()``
+#: takes none). Which options are modelled: assumption ``tools-mdb-options``.
+_DCMD_SPECS = {
+    spec.name: spec
+    for spec in (
+        _DcmdSpec(
+            "print",
+            "?[-aCdhiLptx] [-c lim] [-l lim] [type] [member|offset ...]",
+            "aCc:dhiLl:nps:Ttx",
+            emulated="CcLlx",
+        ),
+        _DcmdSpec(
+            "nm",
+            "?[-DPdghnopuvx] [-f format] [-t types] [object]",
+            "DPdghnopuvxf:t:",
+            emulated="hnx",
+        ),
+        _DcmdSpec("whatis", ":[-aikqv]", "Dblaikqv", emulated="kq"),
+        _DcmdSpec("walk", "?name [variable]", "", help=False),
+    )
+}
+
+
+class _UsageError(Exception):
+    """A dcmd returned ``DCMD_USAGE``, after ``mdb_getopts()`` warned (or not)."""
+
+    def __init__(self, dcmd: _DcmdSpec, warning: str = "") -> None:
+        super().__init__(warning)
+        self.dcmd = dcmd
+        self.warning = warning
+
+
+def _getopts(spec: _DcmdSpec, args: list[str]) -> tuple[set[str], list[str]]:
+    """``mdb_getopts()`` (``mdb_argvec.c`` ``argvec_getopts()``): the option
+    letters given and the operands after them.
+
+    An unknown letter or a missing option argument is mdb's warning and
+    ``DCMD_USAGE`` (every emulated dcmd returns it then); a known option the
+    emulation does not model is reported as not emulated. ``--`` stops option
+    processing but stays an operand, as in mdb.
+    """
+    flags: set[str] = set()
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if not arg.startswith("-") or arg == "-" or arg.startswith("--"):
+            break
+        position = 1
+        while position < len(arg):
+            letter = arg[position]
+            found = spec.options.find(letter) if letter != ":" else -1
+            if found < 0:
+                raise _UsageError(spec, f"illegal option -- {letter}")
+            flags.add(letter)
+            if spec.options[found + 1 : found + 2] == ":":
+                if position + 1 == len(arg):  # the argument is the next word
+                    if index + 1 == len(args):
+                        raise _UsageError(spec, f"option requires an argument -- {letter}")
+                    index += 1
+                break  # the rest of this word is the argument
+            position += 1
+        index += 1
+    for letter in sorted(flags, key=spec.options.find):
+        if letter not in spec.emulated:
+            raise _MdbError(f"::{spec.name} -{letter} is not emulated by hvmdoc")
+    return flags, args[index:]
+
+
+def _split_shell_escape(text: str) -> tuple[str, str | None]:
+    """``DCMDS ! CMD`` split at the first ``!`` outside quotes (``!=`` is an
+    operator, not an escape); ``(text, None)`` when there is none."""
+    quote = ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "!" and text[index + 1 : index + 2] != "=":
+            return text[:index], text[index + 1 :]
+    return text, None
+
+
+def _simple_grep(command: str) -> re.Pattern[str] | None:
+    """``grep PATTERN`` (a basic regular expression) compiled; None for any
+    other command, an option, or a regular expression `_bre_to_python` cannot
+    translate."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if len(words) != 2 or words[0] != "grep" or words[1].startswith("-"):
+        return None
+    translated = _bre_to_python(words[1])
+    if translated is None:
+        return None
+    try:
+        return re.compile(translated)
+    except re.error:
+        return None
+
+
+def _bre_to_python(pattern: str) -> str | None:
+    """A POSIX basic regular expression (``regex(7)``) as Python's ``re`` reads it.
+
+    The plain part of BREs: ``.``, ``*`` (literal first), ``^`` first, ``$``
+    last, ``[...]`` bracket expressions (no ``[:class:]``), and a backslash
+    before a character that is then literal. Groups, intervals and
+    back-references give None.
+    """
+    out: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            following = pattern[index + 1 : index + 2]
+            if not following or following in "(){}" or following.isdigit():
+                return None
+            out.append(re.escape(following))
+            index += 2
+            continue
+        if char == "[":
+            start = index + 1
+            if pattern[start : start + 1] == "^":
+                start += 1
+            if pattern[start : start + 1] == "]":
+                start += 1
+            end = pattern.find("]", start)
+            if end < 0:
+                return None
+            body = pattern[index + 1 : end]
+            if "[:" in body or "[=" in body or "[." in body:
+                return None
+            negate = body.startswith("^")
+            members = body[1:] if negate else body
+            escaped = "".join("\\" + c if c in "\\[]" else c for c in members)
+            out.append(f"[{'^' if negate else ''}{escaped}]")
+            index = end + 1
+            continue
+        if char == "." or (char == "*" and out and out[-1] != "^"):
+            out.append(char)
+        elif char == "^" and index == 0:
+            out.append("^")
+        elif char == "$" and index == len(pattern) - 1:
+            out.append("$")
+        else:
+            out.append(re.escape(char))
+        index += 1
+    return "".join(out)
 
 
 def _typed_value(name: str, ctype: str, value: object) -> list[fmt.Record]:

@@ -575,13 +575,67 @@ def _ps(ctx: Context) -> int:
     return ps_command(ctx)
 
 
+#: illumos ``usr/src/cmd/halt/halt.c`` ``main()``, x86: reboot's getopt string
+#: and usage line.
+_REBOOT_OPTIONS = "dlnqpfe:"
+_REBOOT_USAGE = "usage: reboot [ -dlnq(p|fe:) ] [ boot args ]\n"
+
+
+def _reboot_options(ctx: Context) -> int | None:
+    """Read ``reboot``'s options as illumos ``getopt(3C)`` and ``halt.c`` do; the
+    exit status when they are refused, None to go on.
+
+    getopt prints ``ARGV0: illegal option -- z`` (``ARGV0: option requires an
+    argument -- e``; for ``--word``, the word), then halt.c prints its usage
+    and returns 1; ``-p`` with ``-f`` is refused with ``EINVAL`` (22). The
+    options it accepts and any boot arguments change nothing here (assumption
+    ``tools-reboot-options``).
+    """
+    args = ctx.argv[1:]
+    seen: set[str] = set()
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            break
+        if not arg.startswith("-") or arg == "-":
+            break
+        if arg.startswith("--"):
+            ctx.err(f"{ctx.name}: illegal option -- {arg[2:]}\n{_REBOOT_USAGE}")
+            return 1
+        for position, letter in enumerate(arg[1:], 1):
+            found = _REBOOT_OPTIONS.find(letter) if letter not in ":(" else -1
+            if found < 0:
+                ctx.err(f"{ctx.name}: illegal option -- {letter}\n{_REBOOT_USAGE}")
+                return 1
+            seen.add(letter)
+            if _REBOOT_OPTIONS[found + 1 : found + 2] == ":":
+                if position == len(arg) - 1:
+                    index += 1
+                    if index == len(args):
+                        ctx.err(
+                            f"{ctx.name}: option requires an argument -- {letter}\n" + _REBOOT_USAGE
+                        )
+                        return 1
+                break
+        index += 1
+    if {"p", "f"} <= seen:
+        ctx.err("reboot: -p and -f are mutually exclusive\n")
+        return 22  # EINVAL
+    return None
+
+
 def _reboot(ctx: Context) -> int:
     """``reboot``: the host restarts; autoboot VMs race for the HVM lock in an
     order drawn by `Host.reboot` from ``random.Random(f"{seed}:{n}")``,
     ``seed`` the session's (0 when none was given) and ``n`` counting this
     session's reboots from 1, so a seed names a whole sequence of reboots
     (assumption ``tools-reboot-order``).
-    Prints nothing (a real ``reboot`` ends the login); jobs and debuggers end."""
+    Prints nothing (a real ``reboot`` ends the login); jobs and debuggers end.
+    Options as `_reboot_options` reads them; refused ones leave the host up."""
+    refused = _reboot_options(ctx)
+    if refused is not None:
+        return refused
     terminal = ctx.terminal
     session = terminal.session
     seed = session.seed if session.seed is not None else 0

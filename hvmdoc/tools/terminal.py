@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hvmdoc.tools.process import LongRunning
+from hvmdoc.tools.script import Unseen, run_unseen
 
 if TYPE_CHECKING:
     from hvmdoc.model.host import Host
@@ -108,6 +109,8 @@ class Terminal:
         self._foreground: ForegroundJob | None = None
         self._mdb: MdbSession | None = None
         self.closed = False
+        #: How the ``meanwhile`` lines of the last `execute` ended (`run_unseen`).
+        self.meanwhile_results: list[Unseen] = []
 
     # -- state ----------------------------------------------------------------
     @property
@@ -174,9 +177,12 @@ class Terminal:
         the prompt or the line. A long-running foreground command (``dtrace``)
         runs while each ``meanwhile`` line runs to completion in another
         terminal of the same host (its output is not shown here), then stops as
-        on Ctrl-C. Output background jobs printed before this line (caused from
-        elsewhere) comes first.
+        on Ctrl-C. The ``meanwhile`` lines run by `run_unseen`: they stop at
+        the first that fails, and `meanwhile_results` says how each ended.
+        Output background jobs printed before this line (caused from elsewhere)
+        comes first.
         """
+        self.meanwhile_results = []
         result = self.start(line)
         if isinstance(result, str):
             if meanwhile:
@@ -187,12 +193,12 @@ class Terminal:
         return result.read() + result.interrupt()
 
     def _run_meanwhile(self, lines: Sequence[str]) -> None:
+        self.meanwhile_results = []
         if not lines:
             return
         sibling = self.session.terminal()
         try:
-            for other in lines:
-                sibling.execute(other)
+            self.meanwhile_results = run_unseen(sibling, lines)
         finally:
             sibling.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hvmdoc.sessions.blocks import HostSpec
+from hvmdoc.tools.script import Unseen, run_unseen
 
 
 class FakeHost:
@@ -36,6 +37,8 @@ class FakeTerminal:
         self.host = host
         self.mdb = False
         self.exit_status = 0
+        self.closed = False
+        self.meanwhile_results: list[Unseen] = []
 
     @property
     def prompt(self) -> str:
@@ -47,6 +50,7 @@ class FakeTerminal:
 
     def execute(self, line: str, meanwhile: Sequence[str] = ()) -> str:
         self.exit_status = 0
+        self.meanwhile_results = []
         self.host.log.append(line)
         if self.mdb:
             if line == "$q":
@@ -54,6 +58,7 @@ class FakeTerminal:
                 return ""
             if line == "hvm_excl_holder::print":
                 return self.host.holder + "\n"
+            self.exit_status = 1
             return "mdb: syntax error\n"
         words = line.split()
         if not words:
@@ -72,11 +77,12 @@ class FakeTerminal:
             return f"joyent_{self.host.spec.platform or 'old'}\n"
         if words[0] == "dtrace":
             out = ["dtrace: description 'x' matched 2 probes"]
-            other = self.host.terminal()
-            for command in meanwhile:
-                other.execute(command)
-                out.append(f"fired {command} ")
+            self.meanwhile_results = run_unseen(self.host.terminal(), meanwhile)
+            out.extend(f"fired {result.command} " for result in self.meanwhile_results)
             return "\n".join(out) + "\n\n"
+        if words[0] == "exit":
+            self.closed = True
+            return "logout\n"
         if words[0] == "boom":
             raise RuntimeError("emulator bug")
         self.exit_status = 127

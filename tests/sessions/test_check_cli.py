@@ -68,3 +68,66 @@ def test_missing_path_is_bad_input(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "no such file or directory" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+#: The audit's page: a misspelt alias in data-setup, the correct output below.
+MISSPELT_SETUP = FRONT + fence(
+    '# echo hvm_excl_holder::print | mdb -k\n0xfffffffff8224185 "SmartOS KVM"',
+    'data-setup="vmadm start $(vm kvm-debain8)" ',
+)
+#: A misspelt alias in data-meanwhile, under the contributor page's own trace.
+MISSPELT_MEANWHILE = FRONT + fence(
+    "# dtrace -n 'hvm_excl_rele:entry'\n"
+    "dtrace: description 'hvm_excl_rele:entry' matched 1 probe\n"
+    "CPU     ID                    FUNCTION:NAME\n"
+    " 72   9030              hvm_excl_rele:entry ",
+    'data-meanwhile="vmadm start $(vm tset); vmadm stop -F $(vm test)" ',
+)
+
+
+def test_a_failing_setup_command_is_bad_input_and_update_keeps_the_page(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    page.write_text(MISSPELT_SETUP)
+    for args in ((), ("--update",)):
+        result = hvmdoc_check(*args, page)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
+        first = result.stderr.splitlines()[0]
+        assert first == (
+            f"{page}:6: data-setup 'vmadm start $(vm kvm-debain8)' failed (exit 2): "
+            "Requested unique lookup but found 0 results. / Invalid or missing UUID for "
+            "start / ... (26 more lines)"
+        ), result.stderr
+        assert result.stdout == ""  # no diff: the cause is the setup, not the output
+        assert page.read_text() == MISSPELT_SETUP
+
+
+def test_a_failing_meanwhile_command_is_bad_input_and_update_keeps_the_trace(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "p.md"
+    page.write_text(MISSPELT_MEANWHILE)
+    for args in ((), ("--update",)):
+        result = hvmdoc_check(*args, page)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert result.stderr.startswith(
+            f"{page}:6: data-meanwhile 'vmadm start $(vm tset)' failed (exit 2): "
+            "Requested unique lookup but found 0 results."
+        ), result.stderr
+        assert page.read_text() == MISSPELT_MEANWHILE
+    assert hvmdoc_check(page).returncode == 2  # still failing: nothing was erased
+
+
+def test_an_interactive_mdb_in_meanwhile_is_bad_input(tmp_path: Path) -> None:
+    page = tmp_path / "p.md"
+    text = FRONT + fence(
+        "# dtrace -n 'hvm_excl_rele:entry'\n...",
+        "data-meanwhile=\"mdb -k; dtrace -n 'hvm_excl_hold:entry'\" ",
+    )
+    page.write_text(text)
+    result = hvmdoc_check(page)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith(
+        f"{page}:6: data-meanwhile \"dtrace -n 'hvm_excl_hold:entry'\" failed (exit 1) inside "
+        "the mdb -k that 'mdb -k' opened: mdb: "
+    ), result.stderr

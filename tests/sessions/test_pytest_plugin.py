@@ -117,3 +117,26 @@ def test_ordinary_tests_in_one_xdist_group_stay_on_one_worker(tmp_path: Path) ->
         workers.setdefault(f"{test}@{group}", set()).add(worker)
     assert set(workers) == {"test_a@build", "test_b@other"}, result.stdout
     assert all(len(found) == 1 for found in workers.values()), workers
+
+
+def test_update_leaves_a_block_with_a_problem_alone(tmp_path: Path) -> None:
+    # Stale output in the first step, a wrong prompt in the second: the block
+    # still fails, and none of it is rewritten.
+    page = FRONT + fence("# echo a\nstale\n[root@elsewhere /root]# echo b\nb")
+    root = project(tmp_path, {"a.md": page})
+    result = pytest_run(root, "--hvmdoc-update")
+    assert result.returncode == 1, result.stdout
+    assert "the host's prompt is" in result.stdout
+    assert (root / "docs" / "a.md").read_text() == page
+
+
+def test_a_failing_setup_command_fails_the_item_and_update_keeps_the_page(tmp_path: Path) -> None:
+    page = FRONT + fence("# vmadm list\nstale", 'data-setup="vmadm start a; nosuch" ')
+    root = project(tmp_path, {"a.md": page})
+    result = pytest_run(root, "--hvmdoc-update")
+    assert result.returncode == 1, result.stdout
+    assert "docs/a.md:6: data-setup 'nosuch' failed (exit 127): sh: nosuch: not found" in (
+        result.stdout
+    )
+    assert "Traceback" not in result.stdout
+    assert (root / "docs" / "a.md").read_text() == page

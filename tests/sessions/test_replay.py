@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from hvmdoc.sessions.blocks import HostSpec
 from hvmdoc.sessions.errors import BlockError
 from hvmdoc.sessions.replay import PageReplay, replay_document
 
@@ -109,10 +110,67 @@ def test_trailing_blank_lines_and_whitespace_at_block_end_are_ignored() -> None:
     assert replay(mid) == [False]
 
 
-def test_a_failing_setup_command_fails_the_block() -> None:
-    text = FRONT + fence("# echo a\na", 'data-setup="vmadm start x; nosuch" ')
-    (result,) = replay_document(document(text), fake_host)
-    assert not result.ok
-    assert result.steps[0].problems == [
-        "data-setup 'nosuch' failed (exit 127): sh: nosuch: not found"
-    ]
+def _bad_input(text: str) -> str:
+    """The one ``FILE:LINE: message`` replaying ``text`` raises."""
+    with pytest.raises(BlockError) as caught:
+        replay_document(document(text), fake_host)
+    return caught.value.message
+
+
+def test_a_failing_setup_command_is_bad_input_naming_it_and_what_it_printed() -> None:
+    text = FRONT + fence("# echo a\na", 'data-setup="vmadm start x; nosuch; vmadm start y" ')
+    assert (
+        _bad_input(text)
+        == "page.md:6: data-setup 'nosuch' failed (exit 127): sh: nosuch: not found"
+    )
+
+
+def test_setup_stops_at_the_failing_command() -> None:
+    host = FakeHost(HostSpec())
+    text = FRONT + fence("# echo a\na", 'data-setup="nosuch; vmadm start y" ')
+    with pytest.raises(BlockError):
+        replay_document(document(text), lambda spec: host)
+    assert "vmadm start y" not in host.log
+
+
+def test_a_failing_meanwhile_command_is_bad_input_and_the_rest_do_not_run() -> None:
+    host = FakeHost(HostSpec())
+    body = "# dtrace -n 'x'\ndtrace: description 'x' matched 2 probes\nfired vmadm start a"
+    text = FRONT + fence(body, 'data-meanwhile="vmadm start a; nosuch; vmadm start b" ')
+    with pytest.raises(BlockError) as caught:
+        replay_document(document(text), lambda spec: host)
+    assert caught.value.message == (
+        "page.md:6: data-meanwhile 'nosuch' failed (exit 127): sh: nosuch: not found"
+    )
+    assert host.running == ["a"]
+
+
+@pytest.mark.parametrize("attribute", ["data-setup", "data-meanwhile"])
+def test_an_mdb_left_open_by_unseen_commands_is_bad_input(attribute: str) -> None:
+    body = "# dtrace -n 'x'\n..."
+    message = _bad_input(FRONT + fence(body, f'{attribute}="echo a; mdb -k" '))
+    assert message.startswith(f"page.md:6: {attribute} 'mdb -k' left an interactive mdb -k open")
+    assert "echo 'DCMD' | mdb -k" in message
+
+
+def test_a_command_typed_into_an_unseen_mdb_says_so() -> None:
+    message = _bad_input(FRONT + fence("# echo a\na", 'data-setup="mdb -k; vmadm start b" '))
+    assert message == (
+        "page.md:6: data-setup 'vmadm start b' failed (exit 1) inside the mdb -k that "
+        "'mdb -k' opened: mdb: syntax error"
+    )
+
+
+def test_an_unseen_mdb_ended_with_q_is_fine() -> None:
+    text = FRONT + fence(
+        "# echo hvm_excl_holder::print\nhvm_excl_holder::print",
+        'data-setup="mdb -k; hvm_excl_holder::print; $q; vmadm start a" ',
+    )
+    assert replay(text) == [True]
+
+
+def test_logging_the_unseen_terminal_out_is_bad_input() -> None:
+    message = _bad_input(FRONT + fence("# echo a\na", 'data-setup="exit; vmadm start a" '))
+    assert message == "page.md:6: data-setup 'exit' logged the unseen terminal out, " + (
+        "so nothing after it would run"
+    )

@@ -113,3 +113,15 @@ def test_a_byte_order_mark_does_not_hide_the_front_matter(tmp_path: Path) -> Non
     assert not report.errors, [e.message for e in report.errors]
     assert report.updated == [page]
     assert page.read_bytes().startswith(b"\xef\xbb\xbf---\n")  # kept as it was
+
+
+def test_a_block_with_any_problem_is_not_rewritten(tmp_path: Path) -> None:
+    # The first step's output is stale (fixable), the second's prompt is wrong
+    # (not): writing the first would hide a block that still fails.
+    page = tmp_path / "page.md"
+    text = FRONT + fence("# echo a\nstale\n[root@elsewhere /root]# echo b\nb")
+    page.write_text(text)
+    report = check([page], update=True, host_factory=fake_host)
+    assert report.exit_code == 1 and report.updated == []
+    assert "the host's prompt is" in report.failures[0]
+    assert page.read_text() == text

@@ -176,3 +176,103 @@ def test_print_after_unregister_and_bad_types() -> None:
     assert term.execute("echo ::walk list | mdb -k") == (
         "mdb: failed to read list_t at 0: no mapping for address\n"
     )
+
+
+PRINT_USAGE = (
+    "Usage: [address]::print [-aCdhiLptx] [-c lim] [-l lim] [type] [member|offset ...]\n"
+    "mdb: try '::help print' for more information\n"
+)
+NM_USAGE = (
+    "Usage: [address]::nm [-DPdghnopuvx] [-f format] [-t types] [object]\n"
+    "mdb: try '::help nm' for more information\n"
+)
+WHATIS_USAGE = "Usage: address::whatis [-aikqv]\nmdb: try '::help whatis' for more information\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "out"),
+    [
+        # mdb_getopts() warns, then the dcmd returns DCMD_USAGE and mdb prints
+        # mdb_dcmd_usage() (mdb_argvec.c, mdb_print.c, mdb_nm.c, mdb.c).
+        ("hvm_excl_holder::print -z", "mdb: illegal option -- z\n" + PRINT_USAGE),
+        ("hvm_excl_holder::print -xz", "mdb: illegal option -- z\n" + PRINT_USAGE),
+        ("hvm_excl_holder::print -c", "mdb: option requires an argument -- c\n" + PRINT_USAGE),
+        ("hvm_excl_holder::print -- x", PRINT_USAGE),
+        ("::print", PRINT_USAGE),
+        ("::nm -z", "mdb: illegal option -- z\n" + NM_USAGE),
+        ("::nm -hz", "mdb: illegal option -- z\n" + NM_USAGE),
+        ("hvm_excl_hold::nm extra", NM_USAGE),
+        ("::nm a b", NM_USAGE),
+        ("::whatis", WHATIS_USAGE),
+        ("0x10::whatis -z", "mdb: illegal option -- z\n" + WHATIS_USAGE),
+        ("0x10::whatis extra", WHATIS_USAGE),
+        ("::walk", "Usage: [address]::walk name [variable]\n"),
+        ("::walk zone a b", "Usage: [address]::walk name [variable]\n"),
+        # options mdb has but the emulation does not apply
+        ("hvm_excl_holder::print -t", "mdb: ::print -t is not emulated by hvmdoc\n"),
+        ("::nm -g", "mdb: ::nm -g is not emulated by hvmdoc\n"),
+        ("::nm vmm", "mdb: ::nm of one object (vmm) is not emulated by hvmdoc\n"),
+        ("0x10::whatis -v", "mdb: ::whatis -v is not emulated by hvmdoc\n"),
+        ("::walk zone z", "mdb: ::walk into a variable (z) is not emulated by hvmdoc\n"),
+    ],
+)
+def test_dcmd_options_and_usage(term: Terminal, command: str, out: str) -> None:
+    assert term.execute(f"echo '{command}' | mdb -k") == out
+    assert term.exit_status == 1
+    term.execute("mdb -k")
+    assert term.execute(command) == out and term.in_mdb
+
+
+@pytest.mark.parametrize(
+    ("command", "out"),
+    [
+        ("hvm_excl_holder::print -x", "0\n"),
+        ("hvm_excl_holder::print -C -L -c 8 -l8", "0\n"),
+        ("0x10::whatis -kq", "10 is unknown\n"),
+    ],
+)
+def test_options_that_change_nothing_here_are_accepted(
+    term: Terminal, command: str, out: str
+) -> None:
+    assert term.execute(f"echo '{command}' | mdb -k") == out
+    assert term.exit_status == 0
+
+
+def test_nm_options_h_n_x() -> None:
+    term = HostSession("emy-17").terminal()
+    plain = term.execute("echo ::nm | mdb -k").splitlines()
+    assert term.execute("echo ::nm -x | mdb -k").splitlines() == plain
+    assert term.execute("echo ::nm -xh | mdb -k").splitlines() == plain[1:]
+    by_name = term.execute("echo ::nm -hn | mdb -k").splitlines()
+    assert by_name == sorted(plain[1:], key=lambda row: row.rsplit("|", 1)[1])
+
+
+def test_shell_escape_grep_filters_the_output(term: Terminal) -> None:
+    rows = term.execute("echo '::nm ! grep hvm_excl' | mdb -k").splitlines()
+    assert rows and all("hvm_excl" in row for row in rows)
+    names = {row.rsplit("|", 1)[1] for row in rows}
+    assert {"hvm_excl_hold", "hvm_excl_rele", "hvm_excl_holder"} <= names
+    all_rows = term.execute("echo '::nm' | mdb -k").splitlines()
+    assert len(rows) == sum("hvm_excl" in row for row in all_rows) < len(all_rows)
+    term.execute("mdb -k")
+    assert term.execute("::nm -h ! grep 'hvm_excl_holder$'").splitlines() == [
+        row for row in rows if row.endswith("|hvm_excl_holder")
+    ]
+    assert term.execute("::nm ! grep ^Value").startswith("Value ")
+    assert term.execute("::nm ! grep no_such_symbol_anywhere") == ""
+    assert term.execute("::walk zone ! grep .") == term.execute("::walk zone")
+    assert term.execute("::nm ! grep hvm_excl_hold; $q").count("\n") == 2  # ';' ends the command
+    assert not term.in_mdb
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["::nm ! grep -v hvm", "::nm ! sort", "::nm ! grep a | wc -l", "!ls", "::nm ! grep 'x\\(y\\)'"],
+)
+def test_other_shell_escapes_are_reported_as_not_emulated(term: Terminal, command: str) -> None:
+    term.execute("mdb -k")
+    out = term.execute(command)
+    shell = command.split("!", 1)[1].strip()
+    assert out == (
+        f"mdb: shell escape '! {shell}' is not emulated by hvmdoc (only '! grep PATTERN')\n"
+    )

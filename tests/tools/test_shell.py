@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hvmdoc.cli import main
@@ -254,3 +256,97 @@ def test_reset_without_a_seed_and_in_hvmdoc_run() -> None:
         "stopped",
         "stopped",
     ]
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (
+            "vmadm start $(vm nosuch)",
+            "hvmdoc: --setup 'vmadm start $(vm nosuch)' failed (exit 2): Requested unique "
+            "lookup but found 0 results. / Invalid or missing UUID for start / ... (26 more "
+            "lines)\n",
+        ),
+        (
+            "nosuch",
+            "hvmdoc: --setup 'nosuch' failed (exit 127): -bash: nosuch: command not found\n",
+        ),
+        (
+            "mdb -k",
+            "hvmdoc: --setup 'mdb -k' left an interactive mdb -k open in the unseen terminal, "
+            "so what follows would be typed into mdb; end it with $q or pipe it: "
+            "echo 'DCMD' | mdb -k\n",
+        ),
+    ],
+)
+def test_hvmdoc_run_with_a_failing_setup_is_bad_input(
+    setup: str, message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    script = tmp_path / "in.txt"
+    script.write_text("uname -v\n")
+    with pytest.raises(SystemExit) as info:
+        main(["run", "--setup", "echo fine", "--setup", setup, str(script)])
+    assert info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.err == message and captured.out == ""
+
+
+def test_hvmdoc_run_setup_that_works_is_unseen(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # An mdb opened and quit among the setup commands is fine.
+    script = tmp_path / "in.txt"
+    script.write_text("vmadm list -H -o alias,state\n")
+    setup = ["mdb -k", "::nm -h", "$q", "vmadm start $(vm test)"]
+    args = [part for command in setup for part in ("--setup", command)]
+    assert main(["run", *args, str(script)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "[root@emy-17 /root]# vmadm list -H -o alias,state",
+        "kvm-debian8  stopped",
+        "test        running",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "out", "status"),
+    [
+        # illumos getopt(3C) names argv[0]; halt.c prints its usage and returns 1.
+        (
+            "reboot -z",
+            "reboot: illegal option -- z\nusage: reboot [ -dlnq(p|fe:) ] [ boot args ]\n",
+            1,
+        ),
+        (
+            "/usr/sbin/reboot -qz",
+            "/usr/sbin/reboot: illegal option -- z\nusage: reboot [ -dlnq(p|fe:) ] [ boot args ]\n",
+            1,
+        ),
+        (
+            "reboot -e",
+            "reboot: option requires an argument -- e\n"
+            "usage: reboot [ -dlnq(p|fe:) ] [ boot args ]\n",
+            1,
+        ),
+        (
+            "reboot --now",
+            "reboot: illegal option -- now\nusage: reboot [ -dlnq(p|fe:) ] [ boot args ]\n",
+            1,
+        ),
+        ("reboot -p -f", "reboot: -p and -f are mutually exclusive\n", 22),
+    ],
+)
+def test_reboot_bad_options_are_refused_and_the_host_keeps_running(
+    term: Terminal, line: str, out: str, status: int
+) -> None:
+    term.execute("vmadm start $(vm test)")
+    assert term.execute(line) == out
+    assert term.exit_status == status
+    assert term.execute("vmadm list -H -o state alias=test") == "running\n"
+
+
+def test_reboot_with_valid_options_reboots(term: Terminal) -> None:
+    term.execute("mdb -k")
+    term.execute("$q")
+    term.execute("vmadm start $(vm test)")
+    assert term.execute("reboot -qn") == ""
+    assert term.exit_status == 0

@@ -130,3 +130,24 @@ def test_complete_in_mdb(term: Terminal) -> None:
     assert term.complete("hvm_excl_holder::pr") == ["hvm_excl_holder::print"]
     assert term.complete("::walk z") == ["zone"]
     assert term.complete("::walk zone | ::print zone_t zone_") == ["zone_id", "zone_name"]
+
+
+def test_meanwhile_results_say_how_each_line_ended(term: Terminal) -> None:
+    term.execute(
+        DTRACE, meanwhile=["vmadm start $(vm test)", "vmadm start $(vm tset)", "echo never"]
+    )
+    assert [(r.command, r.status) for r in term.meanwhile_results] == [
+        ("vmadm start $(vm test)", 0),
+        ("vmadm start $(vm tset)", 2),
+    ]
+    assert term.meanwhile_results[1].output.startswith("Requested unique lookup but found 0")
+    term.execute("echo next")
+    assert term.meanwhile_results == []
+
+
+def test_meanwhile_does_not_type_into_an_mdb_it_left_open(term: Terminal) -> None:
+    out = term.execute(DTRACE, meanwhile=["mdb -k", "vmadm start $(vm test)"])
+    assert "hvm_excl_hold:entry" not in out  # vmadm went into mdb, so nothing fired
+    failed = term.meanwhile_results[-1]
+    assert failed.command == "vmadm start $(vm test)" and failed.status == 1
+    assert failed.problem == "failed (exit 1) inside the mdb -k that 'mdb -k' opened"
