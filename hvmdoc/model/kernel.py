@@ -141,8 +141,8 @@ class Zone:
     """A zone's ``zone_t`` as mdb would show it (``::walk zone | ::print zone_t ...``).
 
     ``address`` is the ``zone_t``; ``zone_name`` the ``char *`` name. Zone ids come
-    from an id space (illumos ``zone.c``); addresses are illustrative except the
-    global zone's name string (formats issue).
+    from an id space (illumos ``zone.c``); every address (``zone_t``s, name
+    strings, the global zone's too) is illustrative.
     """
 
     zone_id: int
@@ -212,6 +212,7 @@ class Kernel:
         self._zone_ids = itertools.count(1)
         global_zone = Zone(0, self.strings["global_zone_name"], self._symbols["zone0"].address)
         self._zones[0] = global_zone
+        #: Next ``zone_t`` (illustrative: a kmem heap address, one page per zone).
         self._next_zone_address = 0xFFFFFE5A1C7E3000
         self._objects: dict[int, tuple[str, object]] = {}
 

@@ -26,12 +26,26 @@ _ALL = (
     Assumption(
         "illustrative-layout",
         "Kernel addresses, sizes, probe ids and offsets beyond the seed's",
-        "Except the seed's two strings, two probe ids, the frames of its two stacks "
-        "and the global zone's name at 0xfffffffffbf3ff40, every address, symbol "
-        "size, call-site offset and fbt probe id is made up to be plausible.",
+        "Except the seed's two strings, two probe ids and the frames of its two "
+        "stacks, every address (the global zone's name string, zone_t addresses, "
+        "module ranges), symbol size, call-site offset and "
+        "fbt probe id is made up to be plausible. String constants are placed in "
+        "their module's text, where krtld loads .rodata.",
         "No source gives them; they differ between builds and boots anyway. Pages "
         "may show them but must not present them as facts.",
         "hvmdoc/model/layout.py",
+    ),
+    Assumption(
+        "module-data-no-bss",
+        "A module's variables all lie in its data segment",
+        "Each modelled module has one text range (code and read-only data) and one "
+        "data range holding all its variables, so mdb's ::whatis names a "
+        "variable's segment 'data'.",
+        "krtld gives a module a text, a data and a bss segment (genunix kmem.c "
+        "whatis_walk_modctl reports 'text segment', 'data segment' or 'bss "
+        "segment'); zero-initialized statics such as hvm_excl_holder would be in "
+        "bss, but which variables the compiler put there was not checked.",
+        "hvmdoc/model/layout.py (MODULES, DATA)",
     ),
     Assumption(
         "dtrace-vmm-unresolved",
