@@ -103,6 +103,8 @@ FUNCTIONS: tuple[tuple[str, str, int, int], ...] = (
     ("zsd_apply_all_keys", "genunix", 0xFFFFFFFFFBACBF40, 0x90),
     ("zsd_apply_shutdown", "genunix", 0xFFFFFFFFFBACBD20, 0x220),
     ("zsd_apply_destroy", "genunix", 0xFFFFFFFFFBACBAF0, 0x230),
+    ("cmn_err", "genunix", 0xFFFFFFFFFBA8C1A0, 0xD0),
+    ("devi_attach", "genunix", 0xFFFFFFFFFBA2E5F0, 0x120),
     # specfs -- illustrative
     ("spec_ioctl", "specfs", 0xFFFFFFFFF7A3F2E0, 0x90),
     ("spec_open", "specfs", 0xFFFFFFFFF7A3D8C0, 0x7A0),
@@ -116,6 +118,7 @@ FUNCTIONS: tuple[tuple[str, str, int, int], ...] = (
     ("kvm_hvm_fini", "kvm", 0xFFFFFFFFF81F36C0, 0x130),
     ("vmx_init", "kvm", 0xFFFFFFFFF81E44D0, 0x2F0),
     ("hardware_enable_all", "kvm", 0xFFFFFFFFF81F1E80, 0x90),
+    ("kvm_attach", "kvm", 0xFFFFFFFFF81F3C00, 0x1F0),
     # vmm (bhyve) -- starts derived from the seed's frames; sizes illustrative
     ("vmmdev_mod_incr", "vmm", 0xFFFFFFFFF82AEC60, 0x80),
     ("vmmdev_mod_decr", "vmm", 0xFFFFFFFFF82AECE0, 0x50),
@@ -128,6 +131,7 @@ FUNCTIONS: tuple[tuple[str, str, int, int], ...] = (
     ("vmm_ioctl", "vmm", 0xFFFFFFFFF82AFA40, 0x200),
     ("vmm_zsd_shutdown", "vmm", 0xFFFFFFFFF82C9EF0, 0x70),
     ("vmm_zsd_destroy", "vmm", 0xFFFFFFFFF82C9F60, 0x90),
+    ("vmm_attach", "vmm", 0xFFFFFFFFF82B0A10, 0x1A0),
 )
 
 #: Functions DTrace's fbt provider does not instrument (assembly entry points).
@@ -159,6 +163,13 @@ STRINGS: dict[str, tuple[int, str]] = {
     "vmm_name": (0xFFFFFFFFF82CADED, "bhyve"),  # seed
     "global_zone_name": (0xFFFFFFFFFBB4A6D8, "global"),  # illustrative
 }
+
+#: ``kthread_t`` addresses (a kmem heap address, one stride per kernel thread)
+#: and trap-frame addresses on their stacks (segkp) that panics print: illustrative.
+KTHREAD_BASE = 0xFFFFFE5A1E4C2000
+KTHREAD_STRIDE = 0x1000
+KSTACK_RP_BASE = 0xFFFFFE00F4A8E8A0
+KSTACK_STRIDE = 0x6000
 
 #: Call-site offsets (caller, callee) -> offset of the return address in caller.
 #: The seed fixes the two paths it shows; the rest is illustrative.
