@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support import ROOT
 
 from hvmdoc.tools.session import HostSession
 from hvmdoc.tools.terminal import Terminal
@@ -186,3 +187,9 @@ def test_print_after_unregister_and_bad_types() -> None:
     assert term.execute("echo ::walk list | mdb -k") == (
         "mdb: failed to read list_t at 0: no mapping for address\n"
     )
+
+
+def test_saved_nm_example_is_the_emulated_hosts(term: Terminal) -> None:
+    """examples/emy-17-kernel.nm (docs/tools/symbolize.md) is ::nm of a fresh emy-17."""
+    saved = (ROOT / "examples" / "emy-17-kernel.nm").read_text(encoding="utf-8")
+    assert term.execute("echo ::nm | mdb -k") == saved
