@@ -17,21 +17,73 @@ class ModelError(HvmdocError):
 
 
 class KernelPanic(ModelError):
+    """The kernel panics (illumos ``panic()``); ``panic_string`` is its message.
+
+    ``str()`` and ``message`` are the line the console shows (``usr/src/uts/common/os/panic.c``
+    ``panicsys()``: ``"panic[cpu%d]/thread=%p: "`` then the message), with the
+    CPU the failing call ran on and the address of its ``kthread_t``
+    (illustrative, see `hvmdoc.model.kernel.Kernel.thread`); ``?`` where a
+    panic was raised without them.
+    """
+
+    def __init__(self, panic_string: str, *, cpu: int | None = None, thread: int | None = None):
+        self.panic_string = panic_string
+        self.cpu = cpu
+        self.thread = thread
+        where = "?" if cpu is None else str(cpu)
+        who = "?" if thread is None else f"{thread:x}"  # the kernel's %p: hex, no 0x
+        super().__init__(f"panic[cpu{where}]/thread={who}: {panic_string}")
+
+
+class AssertionPanic(KernelPanic):
     """A failed ``VERIFY`` (illumos ``assfail()``): the kernel panics.
 
     ``panic_string`` has illumos's form, ``assertion failed: EXPR, file: FILE,
-    line: N`` (``usr/src/uts/common/os/debug.c``, ``assfail()`` →
-    ``panic("assertion failed: %s, file: %s, line: %d", ...)``).
+    line: N`` (``usr/src/uts/common/os/printf.c`` ``assfail()`` →
+    ``panic("assertion failed: %s, file: %s, line: %d", a, f, l)``). ``line`` is
+    where the ``VERIFY`` sits in the source file of the platform's release.
     """
 
-    def __init__(self, expression: str, file: str, line: int | None) -> None:
+    def __init__(
+        self,
+        expression: str,
+        file: str,
+        line: int,
+        *,
+        cpu: int | None = None,
+        thread: int | None = None,
+    ) -> None:
         self.expression = expression
         self.file = file
         self.line = line
-        shown = "?" if line is None else str(line)  # None: line not checked in a source
-        self.panic_string = f"assertion failed: {expression}, file: {file}, line: {shown}"
-        super().__init__(f"panic[cpu]: {self.panic_string}")
-        self.message = self.panic_string
+        super().__init__(
+            f"assertion failed: {expression}, file: {file}, line: {line}", cpu=cpu, thread=thread
+        )
+
+
+class TrapPanic(KernelPanic):
+    """A kernel page fault on a NULL pointer (``usr/src/uts/i86pc/os/trap.c`` ``die()``):
+    ``BAD TRAP: type=e (#pf Page fault) rp=RP addr=ADDR occurred in module "MOD"
+    due to a NULL pointer dereference``; ``rp`` (the saved registers' address on
+    the thread's stack) is illustrative."""
+
+    def __init__(
+        self,
+        module: str,
+        address: int,
+        rp: int,
+        *,
+        cpu: int | None = None,
+        thread: int | None = None,
+    ) -> None:
+        self.module = module
+        self.address = address
+        super().__init__(
+            f"BAD TRAP: type=e (#pf Page fault) rp={rp:x} addr={address:x} "
+            f'occurred in module "{module}" due to a NULL pointer dereference',
+            cpu=cpu,
+            thread=thread,
+        )
 
 
 class VmadmError(ModelError):
@@ -115,12 +167,14 @@ class UnknownCPU(ModelError):
 
 __all__ = [
     "AlreadyRunning",
+    "AssertionPanic",
     "InvalidPayload",
     "InvalidUUID",
     "KernelPanic",
     "ModelError",
     "NotRunning",
     "StopUnsupported",
+    "TrapPanic",
     "UnknownBrand",
     "UnknownCPU",
     "UnknownPlatform",

@@ -7,11 +7,19 @@ Mirrors illumos-joyent ``usr/src/uts/i86pc/os/hma.c`` and ``sys/hma.h``:
   registration when the vendor's support is ready, else returns NULL. Intel VMX
   only: for AMD ``hma_register`` says "Punt on SVM support for now" and
   ``hma_svm_init`` returns ``ENOTSUP``.
-* **version 2** (later; OS-7600 "Want exclusive hma registration", 2019, and AMD
-  SVM support, copyright 2019 Joyent): ``hma_register_backend`` accepts Intel,
-  AMD and Hygon; ``hma_register_exclusive`` succeeds only with no registrations
-  and then blocks ``hma_register`` until the list empties (``hma_unregister``
+* **version 2**: OS-7170 "bhyve should support AMD" (illumos-joyent 2453029c01,
+  2018-12-14: SVM in HMA) and OS-7600 "want exclusive hma registration"
+  (e491baa0a1, 2019-02-07), both first on ``release-20190328``:
+  ``hma_register_backend`` accepts Intel and AMD (Hygon from illumos 13339,
+  2020); ``hma_register_exclusive`` succeeds only with no registrations and
+  then blocks ``hma_register`` until the list empties (``hma_unregister``
   clears ``hma_exclusive``).
+
+A failed ``VERIFY`` panics with the line it has in the ``hma.c`` of the
+platform's release (`HMA_VERIFY_LINES`, read on illumos-joyent's release
+branches through ``release-20210715``): ``hma_unregister``'s ``VERIFY(reg !=
+NULL)`` and ``VERIFY(!list_is_empty(&hma_registrations))`` and
+``hma_vmx_vpid_free``'s ``VERIFY(vpid > HMA_VPID_RESERVED)``.
 
 VPIDs: ``hma_vmx_vpid_alloc`` hands out ids from ``id_space_create("hma_vmx_vpid",
 HMA_VPID_RESERVED + 1, UINT16_MAX)`` with ``id_alloc_nosleep`` (next-fit,
@@ -24,10 +32,22 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from hvmdoc.model.errors import KernelPanic
 from hvmdoc.model.kernel import Kernel, KList, KString
+from hvmdoc.model.platform import FIX_STAMP, by_release
 
 HMA_FILE = "../../i86pc/os/hma.c"
+#: ``(first release stamp, (line of VERIFY(reg != NULL), of
+#: VERIFY(!list_is_empty(&hma_registrations)), of VERIFY(vpid >
+#: HMA_VPID_RESERVED)))`` in ``hma.c``: befffd5's file from release-20180830, then
+#: the files of the releases where the lines moved.
+HMA_VERIFY_LINES: tuple[tuple[str, tuple[int, int, int]], ...] = (
+    (FIX_STAMP, (119, 120, 152)),
+    ("20190328T000000Z", (161, 162, 196)),
+    ("20190411T000000Z", (174, 175, 214)),
+    ("20200910T000000Z", (181, 182, 221)),
+    ("20210114T000000Z", (183, 184, 223)),
+    ("20210311T000000Z", (184, 185, 224)),
+)
 #: ``NCPU`` on i86pc (illustrative: the model's value; it only bounds VPIDs).
 NCPU = 256
 UINT16_MAX = 0xFFFF
@@ -76,6 +96,7 @@ class Hma:
         self._vpid_next = self._vpid_low
         self._vpids: set[int] = set()
         self._next_reg = HMA_REG_BASE
+        self.verify_lines = by_release(HMA_VERIFY_LINES, kernel.stamp)
         kernel.define_variable("hma_registrations", self.registrations_list)
         kernel.define_variable("hma_vmx_ready", lambda: int(self.vmx_ready))
         if version >= 2:
@@ -130,11 +151,25 @@ class Hma:
             call.retval = reg
         return reg
 
-    def hma_unregister(self, reg: HmaReg) -> None:
-        """``hma.c`` ``hma_unregister()``: ``VERIFY(reg != NULL)``, non-empty list, remove."""
+    def hma_unregister(self, reg: HmaReg | None) -> None:
+        """``hma.c`` ``hma_unregister()``: ``VERIFY(reg != NULL)``,
+        ``VERIFY(!list_is_empty(&hma_registrations))``, then ``list_remove()``.
+
+        Either failed ``VERIFY`` raises `AssertionPanic`. A registration not on
+        the list (unregistered before) reaches ``list_remove()``, whose only
+        check is a DEBUG-kernel ``ASSERT``; ``list_remove_node()`` then follows
+        the ``list_prev`` that the first removal set to NULL and the kernel
+        panics on the NULL pointer in genunix (``common/list/list.c``), modelled
+        as `TrapPanic` (assumption ``hma-double-unregister``).
+        """
         with self.kernel.function("hma_unregister", reg), self._lock:
+            not_null, not_empty, _ = self.verify_lines
+            if reg is None:
+                raise self.kernel.assfail("reg != NULL", HMA_FILE, not_null)
             if not self.registrations:
-                raise KernelPanic("!list_is_empty(&hma_registrations)", HMA_FILE, None)
+                raise self.kernel.assfail("!list_is_empty(&hma_registrations)", HMA_FILE, not_empty)
+            if reg not in self.registrations:
+                raise self.kernel.null_dereference("genunix")
             self.registrations.remove(reg)
             self.kernel.remove_object(reg.address)
             if self.exclusive and not self.registrations:
@@ -162,7 +197,9 @@ class Hma:
         """``hma.c`` ``hma_vmx_vpid_free()``: ``VERIFY(vpid > HMA_VPID_RESERVED)``."""
         with self.kernel.function("hma_vmx_vpid_free", vpid), self._lock:
             if vpid <= NCPU:
-                raise KernelPanic("vpid > HMA_VPID_RESERVED", HMA_FILE, None)
+                raise self.kernel.assfail(
+                    "vpid > HMA_VPID_RESERVED", HMA_FILE, self.verify_lines[2]
+                )
             self._vpids.discard(vpid)
 
     @property
@@ -172,4 +209,4 @@ class Hma:
             return frozenset(self._vpids)
 
 
-__all__ = ["HMA_FILE", "NCPU", "Hma", "HmaReg"]
+__all__ = ["HMA_FILE", "HMA_VERIFY_LINES", "NCPU", "Hma", "HmaReg"]

@@ -24,6 +24,18 @@ Each VM is a zone (``zone_create`` at start, ``zone_shutdown``/``zone_destroy`` 
 stop). A KVM VM runs QEMU (`qemu`), a bhyve VM the bhyve
 process whose ``VMM_CREATE_VM`` ioctl goes through ``vmm_ioctl``
 (`vmm`).
+
+Kernel messages (``cmn_err``) land in ``/var/adm/messages``: SmartOS's global
+zone runs ``rsyslogd`` (smartos-live ``overlay/generic/lib/svc/method/system-log``)
+with ``overlay/generic/etc/rsyslog.conf``'s ``*.err;kern.debug;daemon.notice;mail.crit
+/var/adm/messages``. Each line is an RFC 3339 time with microseconds, the host
+name, then the log driver's text with its one trailing newline dropped and
+other control characters written ``#ooo`` (``#012`` for a newline), as
+SmartOS hosts' logs show (``kvm: [ID 177374 kern.warning] WARNING: kvm:
+emulating exchange as write#012`` in TritonDataCenter/illumos-kvm issue 13,
+``ip: [ID 722105 kern.warning] WARNING: ...`` in illumos-joyent issue 103). The
+model's file holds only the messages the model's kernel logs (assumption
+``var-adm-messages-content``).
 """
 
 from __future__ import annotations
@@ -49,7 +61,7 @@ from hvmdoc.model.errors import (
     VMStateError,
 )
 from hvmdoc.model.hma import Hma
-from hvmdoc.model.kernel import Kernel, KString
+from hvmdoc.model.kernel import Kernel, KernelMessage, KString
 from hvmdoc.model.kvm import KvmDriver
 from hvmdoc.model.pc_hvm import HvmExclusion
 from hvmdoc.model.platform import Platform, parse_cpu, parse_platform
@@ -63,6 +75,9 @@ BRAND_TYPES = {"bhyve": "BHYV", "kvm": "KVM", "joyent": "OS", "lx": "LX"}
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
+#: Where the system log keeps kernel messages (smartos-live ``rsyslog.conf``).
+MESSAGES_PATH = "/var/adm/messages"
+
 #: vmadm's success texts (``vmadm.js``), keyed by command.
 SUCCESS = {
     "start": "Successfully started VM {uuid}",
@@ -72,10 +87,12 @@ SUCCESS = {
     "reboot": "Successfully completed reboot for VM {uuid}",
 }
 
-#: Kernel-thread CPUs by path: base CPU per kind, + 8 per VM index, mod ncpus.
+#: Kernel-thread CPUs by path: base CPU per kind, + 8 per VM index, mod ncpus
+#: (``attach``, the drivers' attach at kernel boot, has no VM: its base only).
 #: emy-17's vm_create/zone_destroy bases reproduce the seed's CPUs 48 and 72 for
 #: its first VM; all else is illustrative (assumption ``cpu-choice``).
 DEFAULT_CPU_PLAN: dict[str, int] = {
+    "attach": 0,
     "zone_create": 12,
     "vm_create": 48,
     "kvm_open": 30,
@@ -251,7 +268,8 @@ class Host:
         self.vms: list[VM] = []
         self._lock = threading.RLock()
         self._runtime: dict[str, _Runtime] = {}
-        self._files: dict[str, str] = {}
+        self._files: dict[str, str] = {MESSAGES_PATH: ""}
+        self._messages_logged = 0
         self._clock = boot_time or self.platform.clock_start
         self.boot_time = self._clock
         self._next_pid = 1000
@@ -261,7 +279,13 @@ class Host:
     # -- kernel -----------------------------------------------------------------
     def _boot_kernel(self) -> None:
         fixed = self.platform.fixed
-        self.kernel = Kernel(fixed=fixed, ncpus=self.ncpus, hma_version=self.platform.hma_version)
+        self.kernel = Kernel(
+            fixed=fixed,
+            ncpus=self.ncpus,
+            hma_version=self.platform.hma_version,
+            stamp=self.platform.stamp,
+        )
+        self.kernel.message_sinks.append(self._syslog)
         self.excl = HvmExclusion(self.kernel)
         self.hma: Hma | None = (
             Hma(self.kernel, cpu_vendor=self.cpu_vendor, version=self.platform.hma_version)
@@ -270,8 +294,12 @@ class Host:
         )
         self.vmm = VmmDriver(self.kernel, self.excl, self.hma, cpu_vendor=self.cpu_vendor)
         self.kvm = KvmDriver(self.kernel, self.excl, self.hma, cpu_vendor=self.cpu_vendor)
-        self.vmm.vmm_attach()
-        self.kvm.kvm_attach()
+        # The drivers attach as the kernel comes up; the stack below devi_attach
+        # (what configured the device) is not modelled (assumption
+        # ``driver-attach-path``).
+        with self.kernel.thread("devi_attach", cpu=self.cpu_plan.get("attach", 0) % self.ncpus):
+            self.vmm.vmm_attach()
+            self.kvm.kvm_attach()
         self._next_pid = 1000 + 1000 * self.boots
         self.boots += 1
 
@@ -302,6 +330,19 @@ class Host:
     def _advance(self, seconds: int) -> datetime:
         self._clock += timedelta(seconds=seconds)
         return self._clock
+
+    def _syslog(self, message: KernelMessage) -> None:
+        """rsyslogd appends a kernel message to ``/var/adm/messages`` (see the
+        module doc). The microseconds are illustrative (the model's clock keeps
+        whole seconds): a fixed pattern per message logged since the host was
+        built."""
+        self._messages_logged += 1
+        fraction = (self._messages_logged * 271_828) % 1_000_000
+        when = self._clock.replace(microsecond=fraction)
+        text = message.line.removesuffix("\n")
+        text = "".join(ch if ch >= " " else f"#{ord(ch):03o}" for ch in text)
+        line = f"{when.isoformat(timespec='microseconds')} {self.hostname} {text}\n"
+        self._files[MESSAGES_PATH] = self._files.get(MESSAGES_PATH, "") + line
 
     # -- lookup -------------------------------------------------------------------
     def find_vm(self, key: str, command: str = "get") -> VM:
@@ -335,7 +376,9 @@ class Host:
 
     # -- vmadm start ------------------------------------------------------------------
     def start(self, key: str) -> VM:
-        """``vmadm start``: boot the VM's zone and its hypervisor process.
+        """``vmadm start`` (``vmadm.js`` → ``VM.js`` ``exports.start``, which for bhyve
+        and KVM runs ``startVM()`` and then ``startZone()``): boot the VM's zone
+        and its hypervisor process.
 
         Returns the VM after the attempt; a bhyve VM whose ``VMM_CREATE_VM``
         failed ends ``stopped`` with ``boot_error`` set, though vmadm reported
@@ -544,7 +587,8 @@ class Host:
 
     # -- create / delete ------------------------------------------------------------
     def create(self, payload: dict[str, Any]) -> VM:
-        """``vmadm create``: a new, stopped VM (started if ``autoboot`` is true).
+        """``vmadm create`` (``VM.js`` ``exports.create`` → ``createVM()``): a new,
+        stopped VM (started if ``autoboot`` is true).
 
         Checks the brand (``VM.js``: 'Invalid brand while validating payload:
         "<brand>"'), ``ram``/``max_physical_memory`` and ``alias``. A missing
@@ -587,7 +631,9 @@ class Host:
             return vm
 
     def delete(self, key: str) -> VM:
-        """``vmadm delete``: stop if running, then remove the VM and its files."""
+        """``vmadm delete`` (``VM.js`` ``exports.delete`` → ``deleteZone()``: ``zoneadm
+        halt -X`` if running, ``zoneadm uninstall -F``, ``zonecfg delete -F``):
+        halt the zone if it runs, then remove the VM and its files."""
         with self._lock:
             vm = self.find_vm(key, "delete")
             if vm.state == "running":
@@ -602,7 +648,9 @@ class Host:
     def reboot(
         self, order: Sequence[str] | None = None, rng: random.Random | None = None
     ) -> RebootReport:
-        """Reboot the host: a fresh kernel, then every autoboot VM starts.
+        """Reboot the host: a fresh kernel, then every autoboot VM starts, as
+        ``vmadmd.js`` ``loadVM()`` (``VM.start`` for each autoboot VM) and the zones
+        service do at boot.
 
         The start order is ``order`` (uuids/aliases of the autoboot VMs, each
         once), else a uniformly random permutation drawn from ``rng`` (default:
@@ -728,6 +776,7 @@ __all__ = [
     "DEFAULT_CPU_PLAN",
     "ENXIO",
     "HVM_BRANDS",
+    "MESSAGES_PATH",
     "SUCCESS",
     "VM",
     "BootResult",

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from hvmdoc.model import layout
+from hvmdoc.model.errors import AssertionPanic, TrapPanic
 from hvmdoc.model.events import EventBus, Frame, Probe, ProbeEvent
+from hvmdoc.model.platform import ALIASES, EXCL_WARN_STAMP, FIX_STAMP, HMA2_STAMP
 
 SymbolKind = Literal["func", "data"]
 
@@ -141,8 +143,8 @@ class Zone:
     """A zone's ``zone_t`` as mdb would show it (``::walk zone | ::print zone_t ...``).
 
     ``address`` is the ``zone_t``; ``zone_name`` the ``char *`` name. Zone ids come
-    from an id space (illumos ``zone.c``); addresses are illustrative except the
-    global zone's name string (formats issue).
+    from an id space (illumos ``zone.c``); every address (``zone_t``s, name
+    strings, the global zone's too) is illustrative.
     """
 
     zone_id: int
@@ -154,27 +156,99 @@ class Zone:
 
 @dataclass
 class _Context:
-    """One kernel thread's state: its CPU, identity and current call chain."""
+    """One kernel thread's state: its CPU, ``kthread_t`` address and a trap frame
+    address on its stack (both illustrative), identity and current call chain."""
 
     cpu: int
+    thread: int
+    rp: int
     zone_name: str
     execname: str
     pid: int
     chain: list[str] = field(default_factory=list)
 
 
+#: ``cmn_err()`` levels the model uses -> (``ce_prefix``, ``ce_suffix``, syslog
+#: priority): ``usr/src/uts/common/os/printf.c`` ``ce_prefix``/``ce_suffix`` and
+#: ``ce_to_sl`` (CE_NOTE → SL_NOTE, CE_WARN → SL_WARN), which ``logsubr.c``
+#: ``log_console()`` turns into ``kern.notice`` / ``kern.warning``.
+CE_LEVELS: dict[str, tuple[str, str, str]] = {
+    "CE_NOTE": ("NOTICE: ", "\n", "kern.notice"),
+    "CE_WARN": ("WARNING: ", "\n", "kern.warning"),
+}
+
+
+def strlog_msgid(fmt: str) -> int:
+    """``STRLOG_MAKE_MSGID(fmt, msgid)`` (``usr/src/uts/common/sys/strlog.h``): the
+    ``[ID n ...]`` of a kernel message, a hash of its *format* string (characters
+    below ``' '`` skipped). Checked against logged messages: kvm's
+    ``"kvm: emulating exchange as write\\n"`` is ``[ID 177374 kern.warning]``."""
+    value = 0
+    for byte in fmt.encode():
+        if byte >= 0x20:
+            value = ((value >> 5) + (value << 27) + byte) & 0xFFFFFFFF
+    return value % 899981 + 100000
+
+
+@dataclass(frozen=True)
+class KernelMessage:
+    """A ``cmn_err()`` message as the kernel's log driver hands it to syslog.
+
+    ``printf.c`` ``cprintf()`` formats ``"%s: [ID %u FACILITY_AND_PRIORITY] "``
+    with ``mod_containing_pc(site)`` (the module whose text holds the caller) and
+    the format's msgid, then the level's prefix, the message and its suffix;
+    ``logsubr.c`` ``log_sendmsg()`` writes the facility and priority in. ``line``
+    is that text, what ``syslogd``/``rsyslogd`` receive from ``/dev/log``.
+    """
+
+    module: str
+    msgid: int
+    priority: str
+    text: str
+    cpu: int
+    zone_name: str
+
+    @property
+    def line(self) -> str:
+        """``MODULE: [ID N kern.LEVEL] PREFIX MESSAGE SUFFIX``."""
+        return f"{self.module}: [ID {self.msgid} {self.priority}] {self.text}"
+
+
 class Kernel:
     """A kernel with a symbol table, strings, fbt probes and an event bus.
 
     ``fixed`` selects the OS-7080 kernel (HMA symbols present, ``kvm_hma_ident``
-    instead of ``kvm_excl_ident``). Thread-safe: every thread has its own call
-    chain; shared tables are read-only after construction.
+    instead of ``kvm_excl_ident``). ``stamp`` is the platform's build stamp, which
+    decides details that changed between releases (a ``VERIFY``'s line, OS-6799's
+    warning); without one, the kernel is that of the first platform of its kind
+    (``pre-fix``: the seed's ``20180315T000000Z``; fixed: the first release with
+    its HMA version). Thread-safe: every thread has its own call chain; shared
+    tables are read-only after construction.
     """
 
-    def __init__(self, *, fixed: bool, ncpus: int = 96, hma_version: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        fixed: bool,
+        ncpus: int = 96,
+        hma_version: int = 1,
+        stamp: str | None = None,
+    ) -> None:
         self.fixed = fixed
         self.ncpus = ncpus
         self.hma_version = hma_version
+        if stamp is None:
+            stamp = (
+                ALIASES["pre-fix"] if not fixed else (FIX_STAMP if hma_version < 2 else HMA2_STAMP)
+            )
+        self.stamp = stamp
+        #: OS-6799: ``hvm_excl_hold()`` warns when it refuses (see `hvmdoc.model.platform`).
+        self.hvm_excl_warns = not fixed and EXCL_WARN_STAMP <= stamp < FIX_STAMP
+        #: Every ``cmn_err()`` message so far, oldest first; each is also passed to
+        #: the callables in ``message_sinks`` (the host's syslog).
+        self.messages: list[KernelMessage] = []
+        self.message_sinks: list[Callable[[KernelMessage], None]] = []
+        self._threads = itertools.count()
         self.events = EventBus()
         self._local = threading.local()
         self._clock = itertools.count(1)
@@ -212,6 +286,7 @@ class Kernel:
         self._zone_ids = itertools.count(1)
         global_zone = Zone(0, self.strings["global_zone_name"], self._symbols["zone0"].address)
         self._zones[0] = global_zone
+        #: Next ``zone_t`` (illustrative: a kmem heap address, one page per zone).
         self._next_zone_address = 0xFFFFFE5A1C7E3000
         self._objects: dict[int, tuple[str, object]] = {}
 
@@ -379,16 +454,78 @@ class Kernel:
         """Run the body as a kernel thread that entered through ``entry``.
 
         ``entry`` is the bottom frame (``sys_syscall`` for a system call). Nested
-        use on one Python thread keeps the outer context.
+        use on one Python thread keeps the outer context. Each thread gets a
+        ``kthread_t`` address and a trap-frame address on its stack (illustrative:
+        `layout.KTHREAD_BASE` and `layout.KSTACK_RP_BASE` plus a stride per
+        thread, in the order threads start), which a panic prints.
         """
         if self._context() is not None:
             yield
             return
-        self._local.context = _Context(cpu % self.ncpus, zone_name, execname, pid, [entry])
+        index = next(self._threads)
+        self._local.context = _Context(
+            cpu % self.ncpus,
+            layout.KTHREAD_BASE + layout.KTHREAD_STRIDE * index,
+            layout.KSTACK_RP_BASE + layout.KSTACK_STRIDE * index,
+            zone_name,
+            execname,
+            pid,
+            [entry],
+        )
         try:
             yield
         finally:
             self._local.context = None
+
+    def _current(self, what: str) -> _Context:
+        context = self._context()
+        if context is None:
+            raise RuntimeError(f"{what} outside a kernel thread")
+        return context
+
+    @property
+    def curzone_name(self) -> str:
+        """``curproc->p_zone->zone_name`` of the running kernel thread."""
+        return self._current("curproc").zone_name
+
+    def assfail(self, expression: str, file: str, line: int) -> AssertionPanic:
+        """``assfail()`` for a failed ``VERIFY(expression)`` at ``file:line`` on the
+        running thread: the `AssertionPanic` to raise (CPU and thread filled in)."""
+        context = self._current("assfail()")
+        return AssertionPanic(expression, file, line, cpu=context.cpu, thread=context.thread)
+
+    def null_dereference(self, module: str) -> TrapPanic:
+        """A kernel page fault at address 0 in ``module`` on the running thread
+        (``trap.c`` ``die()``): the `TrapPanic` to raise (``rp`` illustrative)."""
+        context = self._current("a page fault")
+        return TrapPanic(module, 0, context.rp, cpu=context.cpu, thread=context.thread)
+
+    def cmn_err(self, level: str, fmt: str, *args: str) -> KernelMessage:
+        """``cmn_err(level, fmt, ...)`` from the running kernel function (``printf.c``).
+
+        ``level`` is ``CE_NOTE`` or ``CE_WARN``; ``fmt`` the C format string (``%s``
+        conversions only), whose hash is the message id. The module is that of
+        the calling function (``mod_containing_pc(caller())``). The message goes
+        to `messages` and every sink in `message_sinks`; with neither ``!`` nor
+        ``^`` leading ``fmt``, the kernel also prints it on the console, which
+        the model does not show.
+        """
+        context = self._current("cmn_err()")
+        prefix, suffix, priority = CE_LEVELS[level]
+        caller = context.chain[-1]
+        with self.function("cmn_err", level, fmt, *args):
+            message = KernelMessage(
+                module=self._symbols[caller].module,
+                msgid=strlog_msgid(fmt),
+                priority=priority,
+                text=prefix + (fmt % args) + suffix,
+                cpu=context.cpu,
+                zone_name=context.zone_name,
+            )
+            self.messages.append(message)
+            for sink in list(self.message_sinks):
+                sink(message)
+        return message
 
     def _stack(self, chain: list[str], callee: str) -> tuple[Frame, ...]:
         key = (*chain, callee)
@@ -465,13 +602,16 @@ class Call:
 
 
 __all__ = [
+    "CE_LEVELS",
     "LIST_HEAD_OFFSET",
     "Call",
     "KList",
     "KString",
     "Kernel",
+    "KernelMessage",
     "Module",
     "Symbol",
     "SymbolKind",
     "Zone",
+    "strlog_msgid",
 ]

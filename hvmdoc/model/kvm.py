@@ -11,13 +11,21 @@ Before OS-7080 (commit 8c4fef5, OS-6400, 2017-10-16;
   preclude a potential success in the future. (So kvm_init_failed is not
   asserted.)"); ``vmx_init()`` and ``hardware_enable_all()``, else latch
   ``kvm_init_failed`` and ``hvm_excl_rele()``.
-* ``kvm_close()`` → ``kvm_hvm_decr()``; at zero ``kvm_hvm_fini()`` releases the lock
-  last. ``kvm_attach()`` clears the latch.
+* ``kvm_close()`` → ``kvm_hvm_decr()``: ``VERIFY(kvm_usage_count > 0)``, and at
+  zero ``kvm_hvm_fini()`` releases the lock last. ``kvm_attach()`` clears the
+  latch.
 
 After OS-7080 (commit 08e1d7f, 2018-07-31; ``kvm_hma_ident``): ``kvm_hvm_init()``
 is ``hma_register(kvm_hma_ident)`` then ``vmx_init()`` (``hma_unregister`` on
 failure); no latch; ``kvm_hvm_fini()`` ends with ``hma_unregister``. KVM on
 illumos is VMX-only: ``vmx_init()`` fails on AMD (assumption ``kvm-vmx-only``).
+
+The ``VERIFY`` in ``kvm_hvm_decr()`` sits on line 1880 of ``kvm.c`` from
+illumos-kvm's ``release-20171026`` through ``release-20180816``, on line 1790
+from ``release-20180830`` (OS-7080), 1791 from ``release-20210701`` and 1796
+from ``release-20220210`` (read on the release branches through
+``release-20250612``). illumos-kvm's Makefile compiles ``kvm.c`` from the
+repository's top (``$(CC) ... -c $<``), so ``__FILE__`` is ``kvm.c``.
 """
 
 from __future__ import annotations
@@ -28,6 +36,17 @@ from hvmdoc.model.errno import ENXIO
 from hvmdoc.model.hma import Hma, HmaReg
 from hvmdoc.model.kernel import Kernel
 from hvmdoc.model.pc_hvm import HvmExclusion
+from hvmdoc.model.platform import LOCK_STAMP, by_release
+
+KVM_FILE = "kvm.c"
+KVM_DECR_VERIFY_EXPR = "kvm_usage_count > 0"
+#: ``(first release stamp, line)`` of ``VERIFY(kvm_usage_count > 0)`` in ``kvm.c``.
+KVM_DECR_VERIFY_LINES: tuple[tuple[str, int], ...] = (
+    (LOCK_STAMP, 1880),
+    ("20180830T000000Z", 1790),
+    ("20210701T000000Z", 1791),
+    ("20220210T000000Z", 1796),
+)
 
 
 class KvmDriver:
@@ -47,6 +66,7 @@ class KvmDriver:
         self._lock = threading.RLock()  # kvm_lock
         self._next_minor = 1
         self.minors: dict[int, tuple[int, ...]] = {}  # minor -> VPIDs of its VM
+        self.decr_verify_line = by_release(KVM_DECR_VERIFY_LINES, kernel.stamp)
         kernel.define_variable("kvm_usage_count", lambda: self.usage_count)
         if hma is None:
             kernel.define_variable("kvm_init_failed", lambda: int(self.init_failed))
@@ -54,20 +74,26 @@ class KvmDriver:
         else:
             kernel.define_variable("kvm_hma_ident", lambda: self.ident)
 
-    def kvm_attach(self) -> None:
-        """``kvm.c`` ``kvm_attach()``: clears ``kvm_init_failed``."""
-        with self._lock:
+    def kvm_attach(self) -> int:
+        """``kvm.c`` ``kvm_attach()``: creates ``/dev/kvm`` and clears
+        ``kvm_init_failed`` (pre-fix); takes no lock and registers nothing.
+        Returns ``DDI_SUCCESS`` (0)."""
+        with self.kernel.function("kvm_attach", "DDI_ATTACH") as call, self._lock:
             self.init_failed = False
+            call.retval = 0
+        return 0
 
     def vmx_init(self) -> bool:
-        """``vmx_init()``: VMX setup; fails on a CPU without VMX (AMD)."""
+        """illumos-kvm ``kvm_vmx.c`` ``vmx_init()``: VMX setup; fails on a CPU
+        without VMX (AMD, assumption ``kvm-vmx-only``)."""
         with self.kernel.function("vmx_init") as call:
             ok = self.cpu_vendor == "intel"
             call.retval = 0 if ok else -1
         return ok
 
     def hardware_enable_all(self) -> bool:
-        """``hardware_enable_all()`` (pre-fix only): VMXON on every CPU."""
+        """``kvm.c`` ``hardware_enable_all()`` (pre-fix only; HMA does it after
+        OS-7080): VMXON on every CPU."""
         with self.kernel.function("hardware_enable_all") as call:
             call.retval = 0
         return True
@@ -122,10 +148,14 @@ class KvmDriver:
         return ok
 
     def kvm_hvm_decr(self) -> None:
-        """``kvm.c`` ``kvm_hvm_decr()``: ``VERIFY(kvm_usage_count > 0)``, fini at zero."""
+        """``kvm.c`` ``kvm_hvm_decr()``: ``VERIFY(kvm_usage_count > 0)``, fini at zero.
+
+        A decrement at zero raises `AssertionPanic` with the ``VERIFY``'s line in
+        this platform's ``kvm.c``.
+        """
         with self.kernel.function("kvm_hvm_decr"):
             if self.usage_count <= 0:
-                raise AssertionError("kvm_usage_count > 0")
+                raise self.kernel.assfail(KVM_DECR_VERIFY_EXPR, KVM_FILE, self.decr_verify_line)
             self.usage_count -= 1
             if self.usage_count == 0:
                 self.kvm_hvm_fini()
@@ -162,4 +192,4 @@ class KvmDriver:
             self.kvm_hvm_decr()
 
 
-__all__ = ["KvmDriver"]
+__all__ = ["KVM_DECR_VERIFY_EXPR", "KVM_DECR_VERIFY_LINES", "KVM_FILE", "KvmDriver"]

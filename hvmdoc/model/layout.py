@@ -8,12 +8,21 @@ Sources for the values that are not illustrative:
   frame of the two ``stack()`` outputs, from which the ``vmm`` function starts follow
   (``vmmdev_mod_incr+0x37 = 0xfffffffff82aec97`` → ``vmmdev_mod_incr`` at
   ``0xfffffffff82aec60``, ...) and the call-site offsets of both paths;
-* the formats issue: the global zone's name string at ``0xfffffffffbf3ff40``;
-* ``KERNEL_TEXT`` on amd64 illumos (``0xfffffffffb800000``) as the base of ``unix``.
+* ``KERNEL_TEXT`` on amd64 illumos (``0xfffffffffb800000``) as the base of ``unix``;
+* where string constants live: krtld (``usr/src/uts/common/krtld/kobj.c``,
+  ``load_section()``: every allocated section without ``SHF_WRITE`` goes to the
+  module's text) loads ``.rodata`` with the code, so the seed's two strings lie
+  in their modules' *text* ranges, and so does the global zone's name, the
+  literal ``GLOBAL_ZONENAME`` (``"global"``) that ``zone.c`` ``zone_zsd_init()``
+  stores in ``zone0.zone_name``.
 
-**Everything else here is illustrative**: other addresses, sizes, offsets and
-probe ids are made up, chosen only to be plausible and consistent (no overlaps,
-call sites inside their functions). Pages must not present them as facts.
+**Everything else here is illustrative**: other addresses (the global zone's
+name string at ``0xfffffffffbb4a6d8`` among them), sizes, offsets and probe ids
+are made up, chosen only to be plausible and consistent (no overlaps, call
+sites inside their functions, string constants in text). Pages must not present
+them as facts. Each module has one data range for all its variables, where
+illumos would put zero-initialized ones in a separate bss (assumption
+``module-data-no-bss``).
 """
 
 from __future__ import annotations
@@ -37,17 +46,19 @@ class ModuleLayout:
     dtrace_resolves: bool = True
 
 
-#: name -> layout. ``vmm`` and ``kvm`` ranges are chosen to contain the seed's
-#: addresses; ``dtrace_resolves=False`` for vmm is assumption ``dtrace-vmm-unresolved``.
+#: name -> layout (illustrative). ``vmm`` and ``kvm`` text ranges are chosen to
+#: contain the seed's addresses, its strings included (``.rodata`` is loaded
+#: with the text); ``dtrace_resolves=False`` for vmm is assumption
+#: ``dtrace-vmm-unresolved``.
 MODULES: dict[str, ModuleLayout] = {
     m.name: m
     for m in (
         ModuleLayout("unix", 0xFFFFFFFFFB800000, 0x180000, 0xFFFFFFFFFBC00000, 0x80000),
         ModuleLayout("genunix", 0xFFFFFFFFFB980000, 0x280000, 0xFFFFFFFFFBE80000, 0xC0000),
         ModuleLayout("specfs", 0xFFFFFFFFF7A3C000, 0x10000, 0xFFFFFFFFF7A4C000, 0x2000),
-        ModuleLayout("kvm", 0xFFFFFFFFF81D8000, 0x4C000, 0xFFFFFFFFF8224000, 0x8000),
+        ModuleLayout("kvm", 0xFFFFFFFFF81D8000, 0x50000, 0xFFFFFFFFF8228000, 0x8000),
         ModuleLayout(
-            "vmm", 0xFFFFFFFFF8290000, 0x3A000, 0xFFFFFFFFF82CA000, 0x6000, dtrace_resolves=False
+            "vmm", 0xFFFFFFFFF8290000, 0x3C000, 0xFFFFFFFFF82CC000, 0x6000, dtrace_resolves=False
         ),
     )
 }
@@ -92,6 +103,8 @@ FUNCTIONS: tuple[tuple[str, str, int, int], ...] = (
     ("zsd_apply_all_keys", "genunix", 0xFFFFFFFFFBACBF40, 0x90),
     ("zsd_apply_shutdown", "genunix", 0xFFFFFFFFFBACBD20, 0x220),
     ("zsd_apply_destroy", "genunix", 0xFFFFFFFFFBACBAF0, 0x230),
+    ("cmn_err", "genunix", 0xFFFFFFFFFBA8C1A0, 0xD0),
+    ("devi_attach", "genunix", 0xFFFFFFFFFBA2E5F0, 0x120),
     # specfs -- illustrative
     ("spec_ioctl", "specfs", 0xFFFFFFFFF7A3F2E0, 0x90),
     ("spec_open", "specfs", 0xFFFFFFFFF7A3D8C0, 0x7A0),
@@ -105,6 +118,7 @@ FUNCTIONS: tuple[tuple[str, str, int, int], ...] = (
     ("kvm_hvm_fini", "kvm", 0xFFFFFFFFF81F36C0, 0x130),
     ("vmx_init", "kvm", 0xFFFFFFFFF81E44D0, 0x2F0),
     ("hardware_enable_all", "kvm", 0xFFFFFFFFF81F1E80, 0x90),
+    ("kvm_attach", "kvm", 0xFFFFFFFFF81F3C00, 0x1F0),
     # vmm (bhyve) -- starts derived from the seed's frames; sizes illustrative
     ("vmmdev_mod_incr", "vmm", 0xFFFFFFFFF82AEC60, 0x80),
     ("vmmdev_mod_decr", "vmm", 0xFFFFFFFFF82AECE0, 0x50),
@@ -117,6 +131,7 @@ FUNCTIONS: tuple[tuple[str, str, int, int], ...] = (
     ("vmm_ioctl", "vmm", 0xFFFFFFFFF82AFA40, 0x200),
     ("vmm_zsd_shutdown", "vmm", 0xFFFFFFFFF82C9EF0, 0x70),
     ("vmm_zsd_destroy", "vmm", 0xFFFFFFFFF82C9F60, 0x90),
+    ("vmm_attach", "vmm", 0xFFFFFFFFF82B0A10, 0x1A0),
 )
 
 #: Functions DTrace's fbt provider does not instrument (assembly entry points).
@@ -131,21 +146,30 @@ DATA: tuple[tuple[str, str, int, int, str], ...] = (
     ("hma_vmx_ready", "unix", 0xFFFFFFFFFBC47B24, 0x4, "boolean_t"),
     ("hma_svm_ready", "unix", 0xFFFFFFFFFBC47B28, 0x4, "boolean_t"),
     ("zone0", "genunix", 0xFFFFFFFFFBF3F400, 0xB00, "zone_t"),
-    ("kvm_usage_count", "kvm", 0xFFFFFFFFF8226A40, 0x4, "uint_t"),
-    ("kvm_init_failed", "kvm", 0xFFFFFFFFF8226A44, 0x4, "boolean_t"),
-    ("kvm_excl_ident", "kvm", 0xFFFFFFFFF8226A48, 0x8, "const char *"),
-    ("kvm_hma_ident", "kvm", 0xFFFFFFFFF8226A48, 0x8, "const char *"),
+    ("kvm_usage_count", "kvm", 0xFFFFFFFFF822AA40, 0x4, "uint_t"),
+    ("kvm_init_failed", "kvm", 0xFFFFFFFFF822AA44, 0x4, "boolean_t"),
+    ("kvm_excl_ident", "kvm", 0xFFFFFFFFF822AA48, 0x8, "const char *"),
+    ("kvm_hma_ident", "kvm", 0xFFFFFFFFF822AA48, 0x8, "const char *"),
     ("vmmdev_inst_count", "vmm", 0xFFFFFFFFF82CC580, 0x4, "uint_t"),
     ("vmmdev_load_failure", "vmm", 0xFFFFFFFFF82CC584, 0x4, "boolean_t"),
     ("vmmdev_hvm_name", "vmm", 0xFFFFFFFFF82CC588, 0x8, "const char *"),
 )
 
-#: String literals: address -> text. The first three come from the sources.
+#: String literals: key -> (address, text). The first two addresses are the
+#: seed's; the global zone's name is illustrative (in genunix's text, where
+#: ``.rodata`` is loaded).
 STRINGS: dict[str, tuple[int, str]] = {
     "kvm_ident": (0xFFFFFFFFF8224185, "SmartOS KVM"),  # seed
     "vmm_name": (0xFFFFFFFFF82CADED, "bhyve"),  # seed
-    "global_zone_name": (0xFFFFFFFFFBF3FF40, "global"),  # formats issue
+    "global_zone_name": (0xFFFFFFFFFBB4A6D8, "global"),  # illustrative
 }
+
+#: ``kthread_t`` addresses (a kmem heap address, one stride per kernel thread)
+#: and trap-frame addresses on their stacks (segkp) that panics print: illustrative.
+KTHREAD_BASE = 0xFFFFFE5A1E4C2000
+KTHREAD_STRIDE = 0x1000
+KSTACK_RP_BASE = 0xFFFFFE00F4A8E8A0
+KSTACK_STRIDE = 0x6000
 
 #: Call-site offsets (caller, callee) -> offset of the return address in caller.
 #: The seed fixes the two paths it shows; the rest is illustrative.

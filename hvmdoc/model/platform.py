@@ -13,13 +13,24 @@ its ``release-YYYYMMDD`` branch):
   a bhyve VM gracefully (assumption ``os-6745-first-release``).
 * OS-6400 (the HVM exclusion lock; illumos-kvm 8c4fef5, 2017-10-16) is first in
   ``release-20171026``; the model starts there (earlier stamps are refused).
-* OS-7080 (illumos-kvm 08e1d7f, 2018-07-31; illumos-joyent befffd5) is *not* in
-  ``release-20180802`` nor ``release-20180816`` and is first in
-  ``release-20180830``: stamps from ``20180830T000000Z`` on get HMA version 1.
-  That illumos-joyent's branch cut matches KVM's is assumption
-  ``os-7080-first-release``.
-* HMA version 2 (exclusive registration, OS-7600, March 2019; AMD SVM): from
-  ``20190328T000000Z``, assumption ``hma-v2-cutover``.
+* OS-6799 "hvm exclusion failures are silent" (illumos-joyent 8098ab85dc,
+  authored 2018-03-20, committed 2018-04-03): ``hvm_excl_hold()`` logs a
+  ``CE_WARN`` when it refuses a hold. Not on illumos-joyent's
+  ``release-20180329``, first on ``release-20180412``: stamps from
+  ``20180412T000000Z`` until the fix warn (assumption ``os-6799-first-release``).
+* OS-7080 (illumos-kvm 08e1d7f, 2018-07-31; illumos-joyent befffd5, 2018-07-18)
+  is *not* in ``release-20180802`` nor ``release-20180816`` and is first in
+  ``release-20180830``, in both repositories: stamps from ``20180830T000000Z``
+  on get HMA version 1 (assumption ``os-7080-first-release``).
+* HMA version 2: OS-7170 "bhyve should support AMD" (illumos-joyent 2453029c01,
+  2018-12-14; AMD SVM in HMA) and OS-7600 "want exclusive hma registration"
+  (e491baa0a1, 2019-02-07) are both first on illumos-joyent's
+  ``release-20190328`` (neither is on ``release-20190314``): from
+  ``20190328T000000Z`` (assumption ``hma-v2-cutover``).
+
+Each cut-over takes the release branch's date as the first stamp of its
+platforms; that a release's platform stamps start on its branch date is the
+assumption each cut-over names.
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from hvmdoc.model.errors import UnknownPlatform
 
@@ -34,6 +46,9 @@ from hvmdoc.model.errors import UnknownPlatform
 LOCK_STAMP = "20171026T000000Z"
 #: First stamp whose vmadm stops a bhyve VM without -F (OS-6745, release-20180329).
 BHYVE_STOP_STAMP = "20180329T000000Z"
+#: First stamp whose ``hvm_excl_hold()`` warns on a refused hold (OS-6799,
+#: illumos-joyent release-20180412).
+EXCL_WARN_STAMP = "20180412T000000Z"
 #: First stamp carrying OS-7080 (release-20180830; see module doc).
 FIX_STAMP = "20180830T000000Z"
 #: First stamp with HMA version 2 (assumption ``hma-v2-cutover``).
@@ -50,6 +65,8 @@ ALIASES: dict[str, str] = {
     "post-fix": FIX_STAMP,
     "hma-v2": HMA2_STAMP,
 }
+
+_T = TypeVar("_T")
 
 _STAMP = re.compile(r"^(?:joyent_)?(\d{8}T\d{6}Z)$")
 
@@ -72,6 +89,11 @@ class Platform:
     def bhyve_stop(self) -> bool:
         """Whether ``vmadm stop`` (no ``-F``) works for bhyve VMs (OS-6745)."""
         return self.stamp >= BHYVE_STOP_STAMP
+
+    @property
+    def excl_warns(self) -> bool:
+        """Whether ``hvm_excl_hold()`` logs a warning when it refuses (OS-6799, until OS-7080)."""
+        return EXCL_WARN_STAMP <= self.stamp < FIX_STAMP
 
     @property
     def clock_start(self) -> datetime:
@@ -123,6 +145,18 @@ def parse_platform(text: str | None) -> Platform:
     return Platform(stamp, fixed, hma_version, alias)
 
 
+def by_release(table: tuple[tuple[str, _T], ...], stamp: str) -> _T:
+    """The value of the last ``(first_stamp, value)`` entry of ``table`` whose
+    stamp is not after ``stamp`` (the table in stamp order); the first entry's
+    value for an earlier stamp. Tables of source facts per release (line numbers
+    of a ``VERIFY`` in the file a release branch carries) use it."""
+    value = table[0][1]
+    for first, candidate in table:
+        if first <= stamp:
+            value = candidate
+    return value
+
+
 CPU_VENDORS = ("intel", "amd")
 
 
@@ -143,10 +177,12 @@ __all__ = [
     "BHYVE_STOP_STAMP",
     "CLOCK_AFTER_BUILD",
     "CPU_VENDORS",
+    "EXCL_WARN_STAMP",
     "FIX_STAMP",
     "HMA2_STAMP",
     "LOCK_STAMP",
     "Platform",
+    "by_release",
     "parse_cpu",
     "parse_platform",
 ]

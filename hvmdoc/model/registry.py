@@ -26,12 +26,26 @@ _ALL = (
     Assumption(
         "illustrative-layout",
         "Kernel addresses, sizes, probe ids and offsets beyond the seed's",
-        "Except the seed's two strings, two probe ids, the frames of its two stacks "
-        "and the global zone's name at 0xfffffffffbf3ff40, every address, symbol "
-        "size, call-site offset and fbt probe id is made up to be plausible.",
+        "Except the seed's two strings, two probe ids and the frames of its two "
+        "stacks, every address (the global zone's name string, zone_t and "
+        "kthread_t addresses, module ranges), symbol size, call-site offset and "
+        "fbt probe id is made up to be plausible. String constants are placed in "
+        "their module's text, where krtld loads .rodata.",
         "No source gives them; they differ between builds and boots anyway. Pages "
         "may show them but must not present them as facts.",
         "hvmdoc/model/layout.py",
+    ),
+    Assumption(
+        "module-data-no-bss",
+        "A module's variables all lie in its data segment",
+        "Each modelled module has one text range (code and read-only data) and one "
+        "data range holding all its variables, so mdb's ::whatis names a "
+        "variable's segment 'data'.",
+        "krtld gives a module a text, a data and a bss segment (genunix kmem.c "
+        "whatis_walk_modctl reports 'text segment', 'data segment' or 'bss "
+        "segment'); zero-initialized statics such as hvm_excl_holder would be in "
+        "bss, but which variables the compiler put there was not checked.",
+        "hvmdoc/model/layout.py (MODULES, DATA)",
     ),
     Assumption(
         "dtrace-vmm-unresolved",
@@ -57,7 +71,8 @@ _ALL = (
         "cpu-choice",
         "Which CPU a kernel path runs on",
         "Each path (zone create, bhyve VM create, KVM open, zone shutdown, QEMU exit, "
-        "zone destroy) runs on a fixed CPU per host plus 8 per VM position; on "
+        "zone destroy) runs on a fixed CPU per host plus 8 per VM position (the "
+        "drivers' attach at boot on CPU 0); a panic names that CPU; on "
         "emy-17 the first VM's create runs on CPU 48 and its zone destroy on CPU 72.",
         "The seed shows CPUs 48 and 72 for its one hold and release; a real "
         "scheduler's choice is not reproducible, so the model picks a deterministic "
@@ -88,14 +103,29 @@ _ALL = (
         "hvmdoc/model/host.py (Host.reboot), hvmdoc/model/race.py",
     ),
     Assumption(
+        "os-6799-first-release",
+        "The first platform whose hvm_excl_hold warns is 20180412",
+        "Platform stamps from 20180412T000000Z until the fix log 'WARNING: zone "
+        "'Z' cannot take HVM exclusion lock as 'C': held by 'H'' when a hold is "
+        "refused, and their hvm_excl_rele's VERIFY is on line 62; earlier ones "
+        "(the seed's 20180315T000000Z among them) refuse silently, VERIFY on line 54.",
+        "illumos-joyent commit 8098ab85dc (OS-6799 'hvm exclusion failures are "
+        "silent', by the seed's author, authored 2018-03-20, committed "
+        "2018-04-03) is not on the release-20180329 branch and is on "
+        "release-20180412 (checked in joyent/illumos-joyent). That a release's "
+        "platform stamps start on its branch date is assumed, as for OS-7080.",
+        "hvmdoc/model/platform.py (EXCL_WARN_STAMP), hvmdoc/model/pc_hvm.py",
+    ),
+    Assumption(
         "os-7080-first-release",
         "The first platform with OS-7080 is 20180830",
         "Platform stamps from 20180830T000000Z on carry OS-7080 (HMA); earlier ones "
         "have the exclusion lock.",
         "illumos-kvm's release-20180802 and release-20180816 branches lack commit "
         "08e1d7f (OS-7080) and release-20180830 has it (checked in "
-        "TritonDataCenter/illumos-kvm). That illumos-joyent's befffd5 reached the "
-        "same release is assumed (its branches were not checked).",
+        "TritonDataCenter/illumos-kvm), and so do illumos-joyent's for befffd5 "
+        "(checked in joyent/illumos-joyent). That the release's platform stamps "
+        "start on its branch date is assumed.",
         "hvmdoc/model/platform.py",
     ),
     Assumption(
@@ -128,10 +158,12 @@ _ALL = (
         "When HMA gained AMD SVM and hma_register_exclusive",
         "Platform stamps from 20190328T000000Z on have the later HMA: AMD SVM "
         "readiness and hma_register_exclusive.",
-        "OS-7600 'Want exclusive hma registration' was merged downstream (OmniOS "
-        "PR #414) in March 2019 and the later hma.c carries a 2019 copyright; the "
-        "exact SmartOS release, and whether SVM support arrived in the same one, "
-        "were not checked.",
+        "illumos-joyent commits 2453029c01 (OS-7170 'bhyve should support AMD', "
+        "SVM in HMA) and e491baa0a1 (OS-7600 'want exclusive hma registration') "
+        "are both absent from release-20190314 and present on release-20190328 "
+        "(checked in joyent/illumos-joyent). That the release's platform stamps "
+        "start on its branch date is assumed; later changes to HMA (Hygon, a "
+        "switch to disable HMA) are not modelled.",
         "hvmdoc/model/platform.py, hvmdoc/model/hma.py",
     ),
     Assumption(
@@ -139,9 +171,12 @@ _ALL = (
         "After OS-7080 bhyve registers with HMA when its first VM is created",
         "vmmdev_mod_incr registers 'bhyve' with hma_register when the instance "
         "count leaves zero and vmmdev_mod_decr unregisters when it returns there.",
-        "The later vmm_sol_dev.c does this (vmm_hma_acquire/vmm_hma_release); the "
-        "2018 placement in befffd5 was not read (a 2020 pull request suggests bhyve "
-        "then registered at attach). Either way both hypervisors coexist.",
+        "Known to differ from the source: befffd5's vmm_attach registers 'bhyve' "
+        "(and runs vmm_mod_load) when the driver attaches and keeps the "
+        "registration until detach; registering at the first VM "
+        "(vmm_hma_acquire/vmm_hma_release) came with illumos 12750 (illumos-joyent "
+        "8e3a263e49, first on release-20200604). The model keeps the later "
+        "placement for every post-fix platform; either way both hypervisors coexist.",
         "hvmdoc/model/vmm.py",
     ),
     Assumption(
@@ -221,9 +256,46 @@ _ALL = (
         "pc_hvm.c stays in the kernel after the fix, unused",
         "Post-fix kernels still have hvm_excl_hold/hvm_excl_rele (and their probes), "
         "but neither bhyve nor KVM calls them, so hvm_excl_holder stays NULL.",
-        "illumos-gate still ships pc_hvm.c; whether SmartOS's post-fix kernel kept "
-        "it was not checked.",
+        "Known to differ from the source: befffd5 (OS-7080) deleted pc_hvm.c and "
+        "sys/pc_hvm.h from illumos-joyent (release-20180830 has neither), so "
+        "SmartOS's post-fix kernels have no hvm_excl_* symbols at all; "
+        "illumos-gate ships its own copy. The model keeps them, unused, on "
+        "post-fix kernels.",
         "hvmdoc/model/kernel.py, hvmdoc/model/vmm.py, hvmdoc/model/kvm.py",
+    ),
+    Assumption(
+        "hma-double-unregister",
+        "Unregistering an HMA registration twice faults on a NULL pointer",
+        "hma_unregister of a registration no longer on hma_registrations (while "
+        "others remain) panics with 'BAD TRAP: type=e (#pf Page fault) ... addr=0 "
+        'occurred in module "genunix" due to a NULL pointer dereference\'.',
+        "hma_unregister's VERIFYs pass, and list_remove checks the node only with "
+        "a DEBUG-kernel ASSERT; the first removal's list_remove_node set the "
+        "node's links to NULL, and on a non-DEBUG kernel kmem_free does not "
+        "overwrite the freed buffer, so the second list_remove_node writes "
+        "through a NULL list_prev. That the buffer was not reused in between is "
+        "assumed.",
+        "hvmdoc/model/hma.py (Hma.hma_unregister)",
+    ),
+    Assumption(
+        "var-adm-messages-content",
+        "/var/adm/messages holds only the model's kernel messages",
+        "A host's /var/adm/messages starts empty and receives only the messages "
+        "the modelled kernel logs (OS-6799's warning); it survives reboots.",
+        "A real one is full of boot and driver messages the model does not "
+        "produce; /var/adm lives on the zones pool on SmartOS, so it persists. "
+        "The line format is sourced (host.py); the microseconds are illustrative.",
+        "hvmdoc/model/host.py (Host._syslog)",
+    ),
+    Assumption(
+        "driver-attach-path",
+        "vmm and kvm attach as the kernel comes up, under devi_attach",
+        "Both drivers attach once per boot, before any VM starts, on CPU 0; "
+        "their stack shows devi_attach and nothing below it.",
+        "devi_attach (driver.c) calls a driver's attach(9E); what configured the "
+        "device at boot (the thread and frames below devi_attach) is not "
+        "modelled, and a real driver may attach later, on first use.",
+        "hvmdoc/model/host.py (Host._boot_kernel)",
     ),
     Assumption(
         "qemu-log-header",

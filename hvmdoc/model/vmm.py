@@ -1,4 +1,5 @@
-"""bhyve's kernel driver, mirroring illumos-joyent ``usr/src/uts/i86pc/io/vmm/vmm_sol_dev.c``.
+"""bhyve's kernel driver, mirroring illumos-joyent ``usr/src/uts/i86pc/io/vmm/vmm_sol_dev.c``
+(with ``vmm.c`` for the module's HVM setup and ``vmm_zsd.c`` for the zone callbacks).
 
 Before OS-7080 (the 2018 driver; ``vmmdev_hvm_name = "bhyve"``):
 
@@ -68,13 +69,16 @@ class VmmDriver:
         kernel.define_variable("vmmdev_hvm_name", lambda: self.name)
 
     # -- module lifecycle ---------------------------------------------------
-    def vmm_attach(self) -> None:
-        """``vmm_attach()``: clears ``vmmdev_load_failure``; takes no lock."""
-        with self._mtx:
+    def vmm_attach(self) -> int:
+        """``vmm_sol_dev.c`` ``vmm_attach()``: creates the ``ctl`` minor node and
+        clears ``vmmdev_load_failure``; takes no lock. Returns ``DDI_SUCCESS`` (0)."""
+        with self.kernel.function("vmm_attach", "DDI_ATTACH") as call, self._mtx:
             self.load_failure = False
+            call.retval = 0
+        return 0
 
     def vmm_mod_load(self) -> int:
-        """``vmm_mod_load()`` → ``vmm_init()``: 0, or an error when the CPU cannot.
+        """``vmm.c`` ``vmm_mod_load()`` → ``vmm_init()``: 0, or an error when the CPU cannot.
 
         Before OS-7080 bhyve on SmartOS drove Intel VMX only (assumption
         ``bhyve-intel-only-prefix``); with HMA the registration already decided.
@@ -85,7 +89,8 @@ class VmmDriver:
         return 0 if ok else ENXIO
 
     def vmm_mod_unload(self) -> int:
-        """``vmm_mod_unload()``: always succeeds here (the C code VERIFY0s it)."""
+        """``vmm.c`` ``vmm_mod_unload()``: always succeeds here (its caller,
+        ``vmmdev_mod_decr()``, ``VERIFY0``s it)."""
         with self.kernel.function("vmm_mod_unload") as call:
             call.retval = 0
         return 0
@@ -125,6 +130,11 @@ class VmmDriver:
         """``vmm_sol_dev.c`` ``vmmdev_mod_decr()``: count down, releasing HVM at zero."""
         with self.kernel.function("vmmdev_mod_decr"):
             if self.inst_count <= 0:
+                # The C code has ASSERT(vmmdev_inst_count > 0), compiled only into
+                # DEBUG kernels: a production SmartOS kernel would not panic, its
+                # uint_t count would wrap. The model stops with Python's
+                # AssertionError (a broken invariant of the model's callers), not
+                # a KernelPanic, claiming nothing about what the kernel would do.
                 raise AssertionError("vmmdev_inst_count > 0")
             self.inst_count -= 1
             if self.inst_count == 0:
@@ -137,7 +147,8 @@ class VmmDriver:
 
     # -- create / destroy ---------------------------------------------------
     def vmm_ioctl(self, cmd: str, name: str, zone_id: int, *, vcpus: int = 1) -> int:
-        """``vmm_ioctl()`` on the ``vmmctl`` minor: ``VMM_CREATE_VM`` → create."""
+        """``vmm_sol_dev.c`` ``vmm_ioctl()`` on the ``ctl`` minor: ``VMM_CREATE_VM`` →
+        ``vmmdev_do_vm_create()``."""
         with self.kernel.function("vmm_ioctl", cmd, name) as call:
             if cmd != VMM_CREATE_VM:
                 raise ValueError(f"unmodelled vmm ioctl {cmd}")

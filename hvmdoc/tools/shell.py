@@ -52,7 +52,7 @@ COMMAND_HELP: dict[str, str] = {
     "mdb": "mdb -k: the kernel debugger (::print, ::whatis, ::walk zone|list, ::nm; $q quits)",
     "dtrace": "dtrace -n 'PROBE { ACTIONS }' [-q] [-l]: trace kernel functions",
     "echo": "echo [-n] [ARG...]: print the arguments",
-    "cat": "cat FILE...: print a file (e.g. a KVM VM's QEMU log)",
+    "cat": "cat FILE...: print a file (a KVM VM's QEMU log, /var/adm/messages)",
     "ps": "ps -ef: the processes on the host",
     "uname": "uname [-asnrvmpi]: the platform (uname -v is the build stamp)",
     "hostname": "hostname: the host's name",

@@ -127,3 +127,28 @@ def test_undecodable_input_is_replaced_not_a_traceback() -> None:
     result = hvmdoc("parse", "dtrace", "--json", stdin=b"dtrace: caf\xe9\n")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"record": "Message", "text": "caf\ufffd"}
+
+
+def test_symbolize_names_frames_from_the_chosen_platforms_kernel() -> None:
+    """HMA symbols exist only on post-fix kernels (test_platform_decides_symbols)."""
+    pytest.importorskip("hvmdoc.model.scenarios")
+    from hvmdoc.model.scenarios import load_scenario
+
+    symbol = load_scenario("emy-17", platform="post-fix").kernel.lookup_symbol("hma_register")
+    assert symbol is not None
+    frame = f"              {symbol.address + 0x10:#x}\n".encode()
+    pre = hvmdoc("symbolize", "--scenario", "emy-17", stdin=frame)
+    post = hvmdoc("symbolize", "--scenario", "emy-17", "--platform", "post-fix", stdin=frame)
+    amd = hvmdoc("symbolize", "--platform", "hma-v2", "--cpu", "amd", stdin=frame)
+    assert (pre.returncode, post.returncode, amd.returncode) == (0, 0, 0)
+    assert pre.stdout == frame, "the pre-fix kernel has no hma_register"
+    assert post.stdout.decode().rstrip().endswith("(hma_register+0x10)")
+    assert amd.stdout == post.stdout
+
+
+def test_symbolize_platform_and_cpu_are_for_the_emulated_kernel(tmp_path: Path) -> None:
+    nm = tmp_path / "kernel.nm"
+    nm.write_text("Value              Size               Type  Bind  Other Shndx    Name\n")
+    for option in (("--platform", "post-fix"), ("--cpu", "amd")):
+        result = hvmdoc("symbolize", "--symbols", str(nm), *option, "/dev/null")
+        assert result.returncode == 2 and b"not with --symbols" in result.stderr

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hvmdoc.model.errno import ENXIO
+from hvmdoc.model.errors import AssertionPanic
 from hvmdoc.model.scenarios import load_scenario
 
 TEST = "79062669-e229-e55d-960d-9b18d0fed8d0"
@@ -33,7 +36,8 @@ def test_kvm_latches_when_vmx_init_fails_and_attach_clears_it() -> None:
     host.start("amd-kvm")
     assert events.count("hvm_excl_hold") == 1, "latched: no second attempt"
     host.stop("amd-kvm")
-    host.kvm.kvm_attach()
+    with host.kernel.thread("devi_attach", cpu=0):
+        host.kvm.kvm_attach()
     assert host.kvm.init_failed is False
 
 
@@ -42,7 +46,8 @@ def test_vmm_load_failure_latch_and_reset_on_attach() -> None:
     vm = host.start("amd-bhyve")
     assert vm.state == "stopped" and vm.boot_error == "vm_create: No such device or address"
     assert host.vmm.load_failure is True and host.holder is None
-    host.vmm.vmm_attach()
+    with host.kernel.thread("devi_attach", cpu=0):
+        host.vmm.vmm_attach()
     assert host.vmm.load_failure is False
 
 
@@ -82,3 +87,39 @@ def test_vmm_zsd_destroy_runs_for_every_zone() -> None:
     )
     host.stop("web")
     assert "vmm_zsd_destroy" in names and "vmm_do_vm_destroy" not in names
+
+
+@pytest.mark.parametrize(
+    ("platform", "line"), [("pre-fix", 1880), ("post-fix", 1790), ("20210701T000000Z", 1791)]
+)
+def test_kvm_hvm_decr_at_zero_fails_its_verify(platform: str, line: int) -> None:
+    host = load_scenario("emy-17", platform=platform)
+    with host.kernel.thread("sys_syscall", cpu=84), pytest.raises(AssertionPanic) as info:
+        host.kvm.kvm_hvm_decr()
+    assert info.value.panic_string == (
+        f"assertion failed: kvm_usage_count > 0, file: kvm.c, line: {line}"
+    )
+    assert str(info.value).startswith("panic[cpu84]/thread=")
+
+
+def test_vmm_mod_decr_at_zero_is_a_debug_only_assert_not_a_panic() -> None:
+    host = load_scenario("emy-17")
+    with host.kernel.thread("sys_syscall", cpu=0), pytest.raises(AssertionError):
+        host.vmm.vmmdev_mod_decr()
+
+
+def test_driver_attach_is_observable() -> None:
+    host = load_scenario("emy-17")
+    seen: list[tuple[str, str, int]] = []
+    host.kernel.events.subscribe(
+        lambda e: seen.append((e.probe.function, e.probe.name, len(e.stack)))
+    )
+    with host.kernel.thread("devi_attach", cpu=0):
+        host.vmm.vmm_attach()
+        host.kvm.kvm_attach()
+    assert seen == [
+        ("vmm_attach", "entry", 1),
+        ("vmm_attach", "return", 1),
+        ("kvm_attach", "entry", 1),
+        ("kvm_attach", "return", 1),
+    ]

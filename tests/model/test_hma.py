@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hvmdoc.model.errors import KernelPanic
-from hvmdoc.model.hma import NCPU, Hma
+from hvmdoc.model.errors import AssertionPanic, KernelPanic, TrapPanic
+from hvmdoc.model.hma import NCPU, Hma, HmaReg
 from hvmdoc.model.kernel import Kernel, KString
 from hvmdoc.model.scenarios import load_scenario
 
@@ -65,8 +65,58 @@ def test_unregister_with_empty_list_panics() -> None:
     h = hma("intel", 1)
     reg = call(h, h.hma_register, BHYVE)
     call(h, h.hma_unregister, reg)
-    with pytest.raises(KernelPanic):
+    with pytest.raises(AssertionPanic) as info:
         call(h, h.hma_unregister, reg)
+    assert info.value.panic_string == (
+        "assertion failed: !list_is_empty(&hma_registrations), "
+        "file: ../../i86pc/os/hma.c, line: 120"
+    )
+
+
+def test_unregister_null_panics() -> None:
+    h = hma("intel", 1)
+    with pytest.raises(AssertionPanic) as info:
+        call(h, h.hma_unregister, None)
+    assert (info.value.expression, info.value.line) == ("reg != NULL", 119)
+
+
+def test_second_unregister_while_others_remain_faults_in_list_remove() -> None:
+    h = hma("intel", 1)
+    reg = call(h, h.hma_register, BHYVE)
+    call(h, h.hma_register, KVM)
+    call(h, h.hma_unregister, reg)
+    with pytest.raises(TrapPanic) as info:
+        call(h, h.hma_unregister, reg)
+    assert info.value.panic_string.startswith("BAD TRAP: type=e (#pf Page fault) rp=")
+    assert info.value.panic_string.endswith(
+        'addr=0 occurred in module "genunix" due to a NULL pointer dereference'
+    )
+    assert str(info.value).startswith("panic[cpu3]/thread=")
+    assert [r.name for r in h.registrations] == [KVM], "nothing else changed"
+
+
+@pytest.mark.parametrize(
+    ("stamp", "version", "lines"),
+    [
+        ("20180830T000000Z", 1, (119, 120, 152)),
+        ("20190314T000000Z", 1, (119, 120, 152)),
+        ("20190328T000000Z", 2, (161, 162, 196)),
+        ("20190411T000000Z", 2, (174, 175, 214)),
+        ("20210715T000000Z", 2, (184, 185, 224)),
+    ],
+)
+def test_verify_lines_follow_the_releases_hma_c(
+    stamp: str, version: int, lines: tuple[int, int, int]
+) -> None:
+    kernel = Kernel(fixed=True, hma_version=version, stamp=stamp)
+    h = Hma(kernel, cpu_vendor="intel", version=version)
+    with pytest.raises(AssertionPanic) as null:
+        call(h, h.hma_unregister, None)
+    with pytest.raises(AssertionPanic) as empty:
+        call(h, h.hma_unregister, HmaReg(BHYVE))
+    with pytest.raises(AssertionPanic) as vpid:
+        call(h, h.hma_vmx_vpid_free, 1)
+    assert (null.value.line, empty.value.line, vpid.value.line) == lines
 
 
 def test_vpids_skip_reserved_and_are_unique() -> None:
@@ -77,8 +127,11 @@ def test_vpids_skip_reserved_and_are_unique() -> None:
     call(h, h.hma_vmx_vpid_free, got[0])
     nxt = call(h, h.hma_vmx_vpid_alloc)
     assert nxt not in got[1:], "freed ids may come back, live ones never"
-    with pytest.raises(KernelPanic):
+    with pytest.raises(KernelPanic) as info:
         call(h, h.hma_vmx_vpid_free, 0)
+    assert info.value.panic_string.endswith(
+        "vpid > HMA_VPID_RESERVED, file: ../../i86pc/os/hma.c, line: 152"
+    )
 
 
 def test_vpid_space_exhaustion_returns_zero() -> None:

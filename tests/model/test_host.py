@@ -320,3 +320,34 @@ def test_qemu_log_is_stamped_on_the_platforms_clock(platform: str) -> None:
     output = next(line for line in log.splitlines() if line.startswith("=== OUTPUT ("))
     assert output[len("=== OUTPUT (") : len("=== OUTPUT (") + 10] == started.strftime("%Y-%m-%d")
     assert host.now() > started
+
+
+def test_refused_holds_reach_var_adm_messages_from_os_6799() -> None:
+    host = load_scenario("emy-17", platform="20180412T000000Z")
+    assert host.read_file("/var/adm/messages") == ""
+    host.start("test")
+    host.start("kvm-debian8")
+    (line,) = host.read_file("/var/adm/messages").splitlines()
+    assert line == (
+        "2018-04-17T14:00:28.271828+00:00 emy-17 unix: [ID 141716 kern.warning] "
+        "WARNING: zone '57409636-927a-cc7a-d744-e0f92b73f4e4' cannot take HVM "
+        "exclusion lock as 'SmartOS KVM': held by 'bhyve'"
+    ), "rsyslog's file format, the trailing newline dropped"
+    host.stop("kvm-debian8")
+    host.stop("test")
+    host.start("kvm-debian8")
+    host.start("test")
+    host.reboot(order=["test", "kvm-debian8"])
+    lines = host.read_file("/var/adm/messages").splitlines()
+    assert len(lines) == 3, "one per refusal, and the file survives the reboot"
+    assert "as 'bhyve': held by 'SmartOS KVM'" in lines[1]
+    assert "zone '79062669-e229-e55d-960d-9b18d0fed8d0'" in lines[1]
+    assert "as 'SmartOS KVM': held by 'bhyve'" in lines[2]
+
+
+@pytest.mark.parametrize("platform", ["pre-fix", "20180329T000000Z", "post-fix"])
+def test_no_hvm_warning_before_os_6799_or_after_the_fix(platform: str) -> None:
+    host = load_scenario("emy-17", platform=platform)
+    host.start("test")
+    host.start("kvm-debian8")
+    assert host.read_file("/var/adm/messages") == ""

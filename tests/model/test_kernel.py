@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 
-from hvmdoc.model.kernel import Kernel, KString
+from hvmdoc.model.kernel import Kernel, KernelMessage, KString, strlog_msgid
 from hvmdoc.model.layout import FUNCTIONS
 from hvmdoc.model.scenarios import load_scenario
 
@@ -15,11 +15,47 @@ def test_seed_strings_and_global_zone_name() -> None:
     assert k.string_at(0xFFFFFFFFF8224185) == KString(0xFFFFFFFFF8224185, "SmartOS KVM")
     assert k.string_at(0xFFFFFFFFF82CADED) == KString(0xFFFFFFFFF82CADED, "bhyve")
     (zone0,) = k.zones()
-    assert (zone0.zone_id, zone0.zone_name.text, zone0.zone_name.address) == (
-        0,
-        "global",
-        0xFFFFFFFFFBF3FF40,
-    )
+    assert (zone0.zone_id, zone0.zone_name.text) == (0, "global")
+    assert k.string_at(zone0.zone_name.address) == zone0.zone_name
+
+
+def test_string_constants_lie_in_their_modules_text() -> None:
+    """krtld loads .rodata with a module's text (kobj.c): so do the model's strings."""
+    k = Kernel(fixed=False)
+    for key, module in (("kvm_ident", "kvm"), ("vmm_name", "vmm"), ("global_zone_name", "genunix")):
+        address = k.strings[key].address
+        assert k.modules[module].segment(address) == "text", key
+        assert k.whatis(address) is None, "a string constant has no symbol of its own"
+
+
+def test_strlog_msgid_matches_logged_messages() -> None:
+    """STRLOG_MAKE_MSGID against ids seen in SmartOS logs for known formats."""
+    assert strlog_msgid("kvm: emulating exchange as write\n") == 177374
+    assert strlog_msgid("ip_interface_cleanup: cannot open %s: error %d") == 722105
+    assert strlog_msgid("Unable to set CLSET_NODELAYONERR\n") == 497209
+
+
+def test_cmn_err_from_a_kernel_function() -> None:
+    k = Kernel(fixed=False)
+    sunk: list[KernelMessage] = []
+    k.message_sinks.append(sunk.append)
+    with k.thread("sys_syscall", cpu=5, zone_name="z1"), k.function("hvm_excl_hold"):
+        message = k.cmn_err("CE_WARN", "zone '%s' is %s", "z1", "here")
+    msgid = strlog_msgid("zone '%s' is %s")
+    assert message.line == f"unix: [ID {msgid} kern.warning] WARNING: zone 'z1' is here\n"
+    assert (message.cpu, message.zone_name) == (5, "z1")
+    assert k.messages == sunk == [message]
+
+
+def test_panics_name_the_cpu_and_thread() -> None:
+    k = Kernel(fixed=False)
+    with k.thread("sys_syscall", cpu=7):
+        panic = k.assfail("x > 0", "f.c", 3)
+    assert str(panic).startswith("panic[cpu7]/thread=fffffe5a")
+    assert str(panic).endswith(": assertion failed: x > 0, file: f.c, line: 3")
+    with k.thread("sys_syscall", cpu=9):
+        other = k.assfail("x > 0", "f.c", 3)
+    assert other.thread != panic.thread, "each kernel thread has its own kthread_t"
 
 
 def test_seed_probe_ids_and_only_two_hvm_excl_entry_probes() -> None:

@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from hvmdoc.model.errors import KernelPanic
-from hvmdoc.model.kernel import Kernel, KString
-from hvmdoc.model.pc_hvm import HvmExclusion
+from hvmdoc.model.errors import AssertionPanic, KernelPanic
+from hvmdoc.model.kernel import Kernel, KString, strlog_msgid
+from hvmdoc.model.pc_hvm import HVM_EXCL_WARNING, HvmExclusion
 
 BHYVE = KString(0xFFFFFFFFF82CADED, "bhyve")
 KVM = KString(0xFFFFFFFFF8224185, "SmartOS KVM")
@@ -112,3 +112,48 @@ def test_concurrent_holds_exactly_one_wins(excl: HvmExclusion) -> None:
 def test_function_outside_a_kernel_thread_is_a_bug(excl: HvmExclusion) -> None:
     with pytest.raises(RuntimeError):
         excl.hvm_excl_hold(BHYVE)
+
+
+SEED_KERNEL = "20180315T000000Z"  # OS-6400's pc_hvm.c (release-20180315)
+OS_6799_KERNEL = "20180412T000000Z"  # OS-6799's pc_hvm.c (release-20180412)
+
+
+def test_verify_line_follows_the_platforms_pc_hvm_c() -> None:
+    for stamp, line in ((SEED_KERNEL, 54), (OS_6799_KERNEL, 62), ("20180816T000000Z", 62)):
+        excl = HvmExclusion(Kernel(fixed=False, stamp=stamp))
+        with pytest.raises(AssertionPanic) as info:
+            run(excl, excl.hvm_excl_rele, KVM)
+        assert info.value.line == line, stamp
+        assert info.value.panic_string.endswith(f"pc_hvm.c, line: {line}")
+        assert str(info.value).startswith("panic[cpu1]/thread="), "the CPU it ran on"
+
+
+def test_refused_hold_is_silent_before_os_6799() -> None:
+    excl = HvmExclusion(Kernel(fixed=False, stamp=SEED_KERNEL))
+    run(excl, excl.hvm_excl_hold, BHYVE)
+    assert run(excl, excl.hvm_excl_hold, KVM) is False
+    assert excl.kernel.messages == []
+
+
+def test_refused_hold_warns_from_os_6799() -> None:
+    kernel = Kernel(fixed=False, stamp=OS_6799_KERNEL)
+    excl = HvmExclusion(kernel)
+    calls: list[str] = []
+    kernel.events.subscribe(lambda e: calls.append(f"{e.probe.function}:{e.probe.name}"))
+    with kernel.thread("sys_syscall", cpu=30, zone_name="57409636-927a-cc7a-d744-e0f92b73f4e4"):
+        assert excl.hvm_excl_hold(BHYVE) is True
+        assert kernel.messages == [], "a granted hold logs nothing"
+        assert excl.hvm_excl_hold(KVM) is False
+    (message,) = kernel.messages
+    assert message.line == (
+        "unix: [ID 141716 kern.warning] WARNING: zone "
+        "'57409636-927a-cc7a-d744-e0f92b73f4e4' cannot take HVM exclusion lock as "
+        "'SmartOS KVM': held by 'bhyve'\n"
+    )
+    assert message.msgid == strlog_msgid(HVM_EXCL_WARNING)
+    assert calls[-4:] == [
+        "hvm_excl_hold:entry",
+        "cmn_err:entry",
+        "cmn_err:return",
+        "hvm_excl_hold:return",
+    ], "the warning is logged inside hvm_excl_hold, observably"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hvmdoc.model.errors import UnknownCPU, UnknownPlatform
-from hvmdoc.model.platform import FIX_STAMP, HMA2_STAMP, parse_cpu, parse_platform
+from hvmdoc.model.platform import FIX_STAMP, HMA2_STAMP, by_release, parse_cpu, parse_platform
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,25 @@ def test_docs_name_only_platforms_the_model_accepts() -> None:
             parse_platform(name)
         except UnknownPlatform as exc:
             raise AssertionError(f"{where}: platform {name!r}: {exc.message}") from None
+
+
+@pytest.mark.parametrize(
+    ("text", "warns"),
+    [
+        ("pre-fix", False),
+        ("20180411T235959Z", False),
+        ("20180412T000000Z", True),
+        ("20180829T235959Z", True),
+        ("post-fix", False),
+    ],
+)
+def test_hvm_excl_warning_from_os_6799_until_the_fix(text: str, warns: bool) -> None:
+    assert parse_platform(text).excl_warns is warns
+
+
+def test_by_release_picks_the_last_entry_not_after_the_stamp() -> None:
+    table = (("20171026T000000Z", 54), ("20180412T000000Z", 62))
+    assert by_release(table, "20180315T000000Z") == 54
+    assert by_release(table, "20180412T000000Z") == 62
+    assert by_release(table, "20990101T000000Z") == 62
+    assert by_release(table, "20170101T000000Z") == 54

@@ -10,6 +10,7 @@ from hvmdoc.model.events import Frame, ProbeEvent
 from hvmdoc.model.hma import Hma
 from hvmdoc.model.host import Host
 from hvmdoc.model.kernel import Kernel, KString
+from hvmdoc.model.kvm import KvmDriver
 from hvmdoc.model.pc_hvm import HvmExclusion
 from hvmdoc.model.race import race
 from hvmdoc.model.scenarios import load_scenario
@@ -60,11 +61,14 @@ def test_a_lock_not_taken_at_module_load() -> None:
     fired: list[ProbeEvent] = []
     kernel.events.subscribe(fired.append)
     vmm = VmmDriver(kernel, excl, None, cpu_vendor="intel")
-    vmm.vmm_attach()
-    host = load_scenario("emy-17")
-    host.kvm.kvm_attach()
-    assert not [e for e in fired if e.probe.function == "hvm_excl_hold"]
+    kvm = KvmDriver(kernel, excl, None, cpu_vendor="intel")
+    with kernel.thread("devi_attach", cpu=0):
+        vmm.vmm_attach()
+        kvm.kvm_attach()
+    entered = [e.probe.function for e in fired if e.probe.name == "entry"]
+    assert entered == ["vmm_attach", "kvm_attach"], "both drivers attached, observably"
     assert excl.holder is None
+    host = load_scenario("emy-17")
     assert holder_text(host) is None
     assert host.vmm.inst_count == 0 and host.kvm.usage_count == 0
 

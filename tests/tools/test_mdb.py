@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support import ROOT
 
 from hvmdoc.tools.session import HostSession
 from hvmdoc.tools.terminal import Terminal
@@ -45,15 +46,25 @@ def test_whatis_of_seed_frames(term: Terminal) -> None:
 
 
 def test_whatis_of_a_string(term: Terminal) -> None:
+    """genunix kmem.c whatis_modctl_match: "in %s's %s", and krtld loads .rodata as text."""
     out = term.execute("echo 0xfffffffff8224185::whatis | mdb -k")
-    assert out == "fffffffff8224185 is in kvm's data segment\n"
+    assert out == "fffffffff8224185 is in kvm's text segment\n"
+    out = term.execute("echo 0xfffffffff82caded::whatis | mdb -k")
+    assert out == "fffffffff82caded is in vmm's text segment\n"
+
+
+def test_whatis_of_a_variable_is_in_the_data_segment(term: Terminal) -> None:
+    symbol = term.session.host.kernel.lookup_symbol("kvm_usage_count")
+    assert symbol is not None
+    out = term.execute(f"echo {symbol.address:#x}::whatis | mdb -k")
+    assert out == f"{symbol.address:x} is kvm_usage_count, in kvm's data segment\n"
 
 
 def test_walk_zone_print(term: Terminal) -> None:
     term.execute(f"vmadm start {TEST_UUID}")
     out = term.execute("echo '::walk zone | ::print zone_t zone_name zone_id' | mdb -k")
     lines = out.splitlines()
-    assert lines[0] == 'zone_name = 0xfffffffffbf3ff40 "global"'
+    assert lines[0] == 'zone_name = 0xfffffffffbb4a6d8 "global"'
     assert lines[1] == "zone_id = 0"
     assert lines[2].endswith(f'"{TEST_UUID}"') and lines[3] == "zone_id = 0x1"
 
@@ -113,7 +124,7 @@ def test_print_by_c_type(term: Terminal) -> None:
     term.execute("mdb -k")
     assert term.execute("kvm_init_failed::print") == "0 (B_FALSE)\n"
     assert term.execute("hvm_excl_lock::print") == "{\n    _opaque = [ 0 ]\n}\n"
-    assert term.execute("zone0::print").startswith('{\n    zone_name = 0xfffffffffbf3ff40 "global"')
+    assert term.execute("zone0::print").startswith('{\n    zone_name = 0xfffffffffbb4a6d8 "global"')
     assert term.execute("vmmdev_hvm_name::print") == '0xfffffffff82caded "bhyve"\n'
     assert term.execute("hvm_excl_hold::print") == "mdb: no type information for hvm_excl_hold\n"
 
@@ -276,3 +287,9 @@ def test_other_shell_escapes_are_reported_as_not_emulated(term: Terminal, comman
     assert out == (
         f"mdb: shell escape '! {shell}' is not emulated by hvmdoc (only '! grep PATTERN')\n"
     )
+
+
+def test_saved_nm_example_is_the_emulated_hosts(term: Terminal) -> None:
+    """examples/emy-17-kernel.nm (docs/tools/symbolize.md) is ::nm of a fresh emy-17."""
+    saved = (ROOT / "examples" / "emy-17-kernel.nm").read_text(encoding="utf-8")
+    assert term.execute("echo ::nm | mdb -k") == saved

@@ -142,6 +142,19 @@ def test_cat_qemu_log_shows_unaccelerated_kvm(term: Terminal) -> None:
     assert term.exit_status == 2
 
 
+def test_cat_var_adm_messages_shows_os_6799s_warning() -> None:
+    term = HostSession("emy-17", platform="20180412T000000Z").terminal()
+    assert term.execute("cat /var/adm/messages") == ""
+    term.execute(f"vmadm start {TEST_UUID}")
+    term.execute(f"vmadm start {KVM_UUID}")
+    out = term.execute("cat /var/adm/messages")
+    assert out.endswith(
+        "emy-17 unix: [ID 141716 kern.warning] WARNING: zone "
+        f"'{KVM_UUID}' cannot take HVM exclusion lock as 'SmartOS KVM': held by 'bhyve'\n"
+    )
+    assert term.exit_status == 0
+
+
 def test_help_lists_commands(term: Terminal) -> None:
     out = term.execute("help")
     for name in ("vmadm", "mdb", "dtrace", "reboot", "jobs", "kill"):
