@@ -363,7 +363,9 @@ def _parse_line(line: str) -> Record | None:
     if line.rstrip() == NM_HEADER_LINE.rstrip():
         return NmHeader()
     if line.startswith("0x") and "|" in line:
-        return _parse_nm(line)
+        row = _parse_nm(line)
+        if row is not None:  # else a value such as 0xADDR "a|b"
+            return row
     head, space, rest = line.partition(" ")
     if space and rest.startswith("is "):
         address = _plain_hex(head)

@@ -96,3 +96,13 @@ def test_errors() -> None:
     with pytest.raises(ParseError) as caught:
         list(mdb.parse(["Loading modules: [ unix"], "s.txt"))
     assert "closing" in caught.value.expected
+
+
+def test_a_pointer_to_a_string_with_a_bar_is_a_value_not_an_nm_row() -> None:
+    # `::nm` rows start with 0x and hold '|', but so may a ::print string.
+    line = '0xfffffffff8224185 "SmartOS|KVM"'
+    (value,) = mdb.parse([line])
+    assert value == mdb.Value(line)
+    assert isinstance(value, mdb.Value) and value.string == "SmartOS|KVM"
+    member = mdb.render_record(mdb.member("zone_name", '0xfffffffffbf3ff40 "a|b"'))
+    assert list(mdb.parse([member])) == [mdb.Value('0xfffffffffbf3ff40 "a|b"', "zone_name")]
