@@ -9,7 +9,12 @@ Records (frozen dataclasses; field names are public API):
   value (``0``, ``0x5``, ``0xfffffffff8224185 "SmartOS KVM"``) or a struct
   member (``zone_name = 0xfffffffffbf3ff40 "global"``), ``depth`` levels of
   four-space indentation deep; ``{`` and ``}`` of nested structs are values too.
-  Properties ``integer``, ``address`` and ``string`` decode the text.
+  Properties ``integer``, ``address`` and ``string`` decode the text. A value
+  without a member name must look like one mdb prints (an integer, a pointer,
+  ``symbol+0xoff``, a pointer and its quoted string, an enum and its name, an
+  array in ``[ ]``, a char, a float, a date, ``::walk``'s bare hex addresses,
+  braces), and deeper than the top level only the braces and brackets of
+  nested structs and arrays have no name: other text is a `ParseError`, not a value.
 - `Whatis` ``(address, answer)`` -- ``%p is ANSWER`` from ``::whatis``,
   e.g. ``answer="vmmdev_mod_incr+0x37, in vmm's text segment"``; properties
   ``symbol``, ``offset``, ``module``, ``segment`` decode the symbol form.
@@ -50,6 +55,7 @@ Sources (illumos-gate, ``usr/src/cmd/mdb/common/mdb/``):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -419,4 +425,58 @@ def _parse_value(line: str) -> Value | None:
     name, eq, text = stripped.partition(" = ")
     if eq and name and _IDENT.issuperset(name.replace("->", "").replace("[", "").replace("]", "")):
         return Value(text, name, lead // 4) if text else None
-    return Value(stripped, None, lead // 4)
+    if stripped in _NESTING or (not lead and _is_value_text(stripped)):
+        return Value(stripped, None, lead // 4)
+    return None
+
+
+#: The unnamed lines of a nested ``::print``: ``print_sou()``'s ``{`` (``{ ... }``
+#: at the depth limit), ``print_close_sou()``'s ``}`` (``},`` for an array
+#: element), and ``print_array()``'s ``[``, ``]`` and ``... ]`` around arrays of structs.
+_NESTING = frozenset({"{", "{ ... }", "}", "},", "[", "]", "... ]"})
+#: ``iob_time2str()`` in ``mdb_io.c``: a ``time_t`` as ``1986 Sep 13 00:00:00``.
+_TIME = re.compile(r"\d{4} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d")
+#: ``doubletos(value, 7, 'e')``: a float or double.
+_FLOAT = re.compile(r"-?\d\.\d+e[+-]\d+")
+#: ``%a``: ``[module`]symbol[+-0xoffset]``.
+_SYMBOL = re.compile(r"(?:[\w.$-]+`)?[A-Za-z_.$][\w.$]*(?:[+-]0x[0-9a-f]+)?", re.ASCII)
+
+
+def _is_number(text: str) -> bool:
+    return _number(text.removeprefix("-")) is not None
+
+
+def _is_value_text(text: str) -> bool:
+    """Whether ``::print`` prints ``text`` as a whole, unnamed value.
+
+    The forms of ``mdb_print.c`` (``print_int_val()``, ``print_ptr()``,
+    ``print_array()``, ``print_enum()``, ``print_float()``, ``print_tag()``) and
+    of ``::walk`` (``%lr``, bare hex): an integer (``0``, ``0x5``, ``-1`` with
+    ``-d``), a pointer (``0``, ``0xADDR``, ``symbol+0xoff``) optionally followed
+    by its string (``0xADDR "SmartOS KVM"``), an enum value and its name
+    (``0x1 (B_TRUE)``), a char (``'A'``), a ``time_t`` (``2018 Mar 20 17:04:11``),
+    a float (``1.0000000e+00``), an array (``[ "text" ]``, ``[ 0x1, 0x2 ]``,
+    ``[ ... ]``), a struct's braces, a quoted string, ``...`` (varargs) and
+    ``??? (ERROR)``.
+    """
+    if text in _NESTING or text == "...":
+        return True
+    if text.startswith("[ ") and (text.endswith(" ]") or text.startswith("[ ??? ] (")):
+        return True
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return len(text) <= 6 if text[0] == "'" else True  # a char is 'A' or '\\377'
+    if text.startswith(("??? (", "; <forward declaration of ")) or _TIME.fullmatch(text):
+        return True
+    head, space, rest = text.partition(" ")
+    if not space:
+        return (
+            _is_number(head)
+            or _plain_hex(head) is not None
+            or _FLOAT.fullmatch(head) is not None
+            or _SYMBOL.fullmatch(head) is not None
+        )
+    if len(rest) >= 2 and rest[0] == '"' and rest[-1] == '"':  # a char * and its string
+        return _is_number(head) or _SYMBOL.fullmatch(head) is not None
+    if len(rest) >= 3 and rest[0] == "(" and rest[-1] == ")":  # an enum and its name
+        return _is_number(head)
+    return False

@@ -105,7 +105,10 @@ def test_symbolize_from_the_scenario_reproduces_the_seed() -> None:
 
 def test_symbolize_rejects_two_tables_and_bad_input(tmp_path: Path) -> None:
     nm = tmp_path / "kernel.nm"
-    nm.write_text("Value              Size               Type  Bind  Other Shndx    Name\n")
+    nm.write_text(
+        "Value              Size               Type  Bind  Other Shndx    Name\n"
+        "0xfffffffff82aec60|0x0000000000000080|FUNC |GLOB |0x0  |1       |vmmdev_mod_incr\n"
+    )
     both = hvmdoc("symbolize", "--symbols", str(nm), "--scenario", "emy-17")
     assert both.returncode == 2 and b"not both" in both.stderr
     bad = hvmdoc("symbolize", "--symbols", str(nm), stdin=b"dtrace: hi\nnot\x00dtrace\n")
@@ -127,3 +130,34 @@ def test_undecodable_input_is_replaced_not_a_traceback() -> None:
     result = hvmdoc("parse", "dtrace", "--json", stdin=b"dtrace: caf\xe9\n")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"record": "Message", "text": "caf\ufffd"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Value              Size               Type  Bind  Other Shndx    Name\n",
+        "> hvm_excl_holder::print\n0\n",
+    ],
+)
+def test_symbolize_symbols_without_nm_rows_is_bad_input(tmp_path: Path, text: str) -> None:
+    nm = tmp_path / "kernel.nm"
+    nm.write_text(text)
+    result = hvmdoc("symbolize", "--symbols", str(nm), stdin=b"dtrace: hi\n")
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr.decode().startswith(f"{nm}:1:1: expected mdb ::nm output")
+    assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello world\n",
+        "UUID                                  TYPE  RAM      STATE             ALIAS\n",
+        "dtrace: description 'hvm_excl_*:entry ' matched 2 probes\n",
+    ],
+)
+def test_parse_mdb_rejects_other_tools_output(text: str) -> None:
+    result = hvmdoc("parse", "mdb", stdin=text.encode())
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr.decode().startswith("<stdin>:1:1: expected an mdb line")

@@ -106,3 +106,72 @@ def test_a_pointer_to_a_string_with_a_bar_is_a_value_not_an_nm_row() -> None:
     assert isinstance(value, mdb.Value) and value.string == "SmartOS|KVM"
     member = mdb.render_record(mdb.member("zone_name", '0xfffffffffbf3ff40 "a|b"'))
     assert list(mdb.parse([member])) == [mdb.Value('0xfffffffffbf3ff40 "a|b"', "zone_name")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0",
+        "0x5",
+        "-1",
+        "fffffffffbf3ff40",
+        '0xfffffffff8224185 "SmartOS KVM"',
+        '0xfffffffff8224185 ""',
+        "vmm_ioctl+0x193",
+        "kvm`kvm_excl_ident",
+        'zone0 "global"',
+        "0x1 (B_TRUE)",
+        "0 (B_FALSE)",
+        "{",
+        "}",
+        "{ ... }",
+        "[ 0x1, 0x2 ]",
+        '[ "global" ]',
+        "[ ... ]",
+        "[ ??? ] (unknown type)",
+        "'A'",
+        "2018 Mar  5 17:04:11",
+        "1.0000000e+00",
+        '"text"',
+        "...",
+        "??? (no type information)",
+    ],
+)
+def test_values_mdb_prints_without_a_name(text: str) -> None:
+    assert list(mdb.parse([text])) == [mdb.Value(text)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "hello world",
+        "UUID                                  TYPE  RAM      STATE             ALIAS",
+        "57409636-927a-cc7a-d744-e0f92b73f4e4  KVM   1024     running           kvm-debian8",
+        "Successfully started VM 79062669-e229-e55d-960d-9b18d0fed8d0",
+        "CPU     ID                    FUNCTION:NAME",
+        "dtrace: description 'hvm_excl_*:entry ' matched 2 probes",
+        "^C",
+        "0x5 (",
+        '0x5 "unterminated',
+        "'much too long for a char'",
+        "    0x5",  # only braces and brackets are unnamed below the top level
+        "                genunix`cdev_ioctl+0x39",
+    ],
+)
+def test_other_text_is_not_a_value(line: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        list(mdb.parse(["0", line], "x.txt"))
+    assert (caught.value.line, caught.value.column, caught.value.text) == (2, 1, line)
+
+
+def test_unnamed_lines_of_nested_structs_and_arrays() -> None:
+    lines = ["{", "    arr = [", "        {", "            a = 0", "        },", "    ]", "}"]
+    assert list(mdb.parse(lines)) == [
+        mdb.Value("{"),
+        mdb.Value("[", "arr", 1),
+        mdb.Value("{", None, 2),
+        mdb.Value("0", "a", 3),
+        mdb.Value("},", None, 2),
+        mdb.Value("]", None, 1),
+        mdb.Value("}"),
+    ]
