@@ -50,7 +50,9 @@ Sources (illumos-gate, ``usr/src/cmd/mdb/common/mdb/``):
   banner is ``"Loading modules: ["``, ``" %s"`` per module loaded, ``" ]\n"`` --
   and only when mdb has a terminal (``mdb.m_term``), which is why
   ``echo CMD | mdb -k`` prints no banner (as in the seed). Long banners may
-  wrap at the terminal width; `parse` joins the lines.
+  wrap at the terminal width; `parse` joins the lines, which hold module names
+  and the closing ``]`` only (a banner cut short is a `ParseError` at the first
+  line that holds anything else).
 """
 
 from __future__ import annotations
@@ -328,21 +330,22 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
         line = raw[:-1] if raw.endswith("\n") else raw
         if line.endswith("\r"):  # a CRLF file read without universal newlines
             line = line[:-1]
-        if banner is not None:
-            words = line.split()
-            if words and words[-1] == "]":
-                banner.extend(words[:-1])
+        if banner is not None or line.startswith(BANNER_PREFIX):
+            offset = 0 if banner is not None else len(BANNER_PREFIX)
+            words = _banner_words(line[offset:], continued=banner is not None)
+            if isinstance(words, int):
+                expected = _BANNER_EXPECTED
+                if banner is not None:
+                    expected += f" (the banner of line {start} is still open)"
+                raise ParseError(source, number, offset + words + 1, line, expected)
+            names, closed = words
+            if banner is None:
+                banner, start = names, number
+            else:
+                banner.extend(names)
+            if closed:
                 yield Banner(tuple(banner))
                 banner = None
-            else:
-                banner.extend(words)
-            continue
-        if line.startswith(BANNER_PREFIX):
-            words = line[len(BANNER_PREFIX) :].split()
-            if words and words[-1] == "]":
-                yield Banner(tuple(words[:-1]))
-            else:
-                banner, start = words, number
             continue
         record = _parse_line(line)
         if record is None:
@@ -350,6 +353,35 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
         yield record
     if banner is not None:
         raise ParseError(source, start, 1, BANNER_PREFIX, "the banner's closing ' ]'")
+
+
+#: A kernel module's name as ``module_load()`` prints it (``modctl``'s
+#: ``mod_modname``: ``unix``, ``cpu.generic``, ``mr_sas``), or the seed's ``...``.
+_MODULE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+_WORD = re.compile(r"\S+")
+_BANNER_EXPECTED = "a kernel module name or the banner's closing ' ]'"
+
+
+def _banner_words(text: str, *, continued: bool) -> tuple[list[str], bool] | int:
+    """The module names on one banner line and whether it ends with the closing
+    ``]``; else the 0-based column of the first word that is neither.
+
+    A banner that wraps (``mdb_iob`` wraps at the terminal's width) continues
+    with module names only: anything else, an empty line too, means the banner
+    was cut short.
+    """
+    names: list[str] = []
+    found = list(_WORD.finditer(text))
+    if continued and not found:
+        return 0
+    for index, match in enumerate(found):
+        word = match.group()
+        if word == "]" and index == len(found) - 1:
+            return names, True
+        if not _MODULE_NAME.fullmatch(word):
+            return match.start()
+        names.append(word)
+    return names, False
 
 
 _EXPECTED = (

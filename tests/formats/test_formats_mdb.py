@@ -175,3 +175,31 @@ def test_unnamed_lines_of_nested_structs_and_arrays() -> None:
         mdb.Value("]", None, 1),
         mdb.Value("}"),
     ]
+
+
+def test_an_unclosed_banner_stops_at_the_first_line_that_is_not_module_names() -> None:
+    lines = ["Loading modules: [ unix genunix", "specfs zfs", "> hvm_excl_holder::print", "0"]
+    with pytest.raises(ParseError) as caught:
+        list(mdb.parse(lines, "s.txt"))
+    assert (caught.value.line, caught.value.column, caught.value.text) == (3, 1, lines[2])
+    assert "module name" in caught.value.expected and "line 1" in caught.value.expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "line", "column"),
+    [
+        (["Loading modules: [ unix genunix", ""], 2, 1),
+        (["Loading modules: [ unix", "zfs ip", "  zfs = 0x5"], 3, 7),
+        (["Loading modules: [ unix ] zfs ]"], 1, 25),
+        (["Loading modules: [ unix > ::nm"], 1, 25),
+    ],
+)
+def test_banner_lines_hold_only_module_names(lines: list[str], line: int, column: int) -> None:
+    with pytest.raises(ParseError) as caught:
+        list(mdb.parse(lines, "s.txt"))
+    assert (caught.value.line, caught.value.column) == (line, column)
+
+
+def test_a_banner_may_wrap_before_its_first_module_and_its_closing_bracket() -> None:
+    lines = ["Loading modules: [", "unix genunix", "cpu.generic mr_sas", "]"]
+    assert list(mdb.parse(lines)) == [mdb.Banner(("unix", "genunix", "cpu.generic", "mr_sas"))]
