@@ -161,3 +161,11 @@ def test_parse_mdb_rejects_other_tools_output(text: str) -> None:
     result = hvmdoc("parse", "mdb", stdin=text.encode())
     assert (result.returncode, result.stdout) == (2, b"")
     assert result.stderr.decode().startswith("<stdin>:1:1: expected an mdb line")
+
+
+def test_parse_headerless_vmadm_with_too_few_o_columns_is_bad_input() -> None:
+    line = "79062669-e229-e55d-960d-9b18d0fed8d0  BHYV  2048     running           test"
+    result = hvmdoc("parse", "vmadm", "-o", "uuid,type,ram", stdin=line.encode() + b"\n")
+    assert (result.returncode, result.stdout) == (2, b"")
+    column = line.index("running") + 1
+    assert result.stderr.decode().startswith(f"<stdin>:1:{column}: expected the end of a vmadm")
