@@ -13,8 +13,12 @@ Records (frozen dataclasses; field names are public API):
 - `Completed` ``(command, uuid)`` -- ``Successfully completed COMMAND for VM
   UUID`` (what ``stop`` and ``reboot`` print).
 - `Failure` ``(action, uuid, message)`` -- ``Unable to ACTION VM UUID: MESSAGE``.
-- `AlreadyRunning` ``(uuid)`` and `NotRunning` ``(uuid, state)`` --
-  ``start``/``stop`` of a VM already in that state (vmadm exits 0 for both).
+- `NotRunning` ``(uuid, state)`` -- ``stop`` of a VM that is not running
+  (``VM.stop``'s error, printed unwrapped; vmadm exits 0).
+- `AlreadyRunning` ``(uuid)`` -- ``VM UUID is already 'running'``, the error
+  ``VM.start`` raises for a running VM. ``vmadm start`` does not print it
+  alone: ``startVM()`` wraps it, so the line is ``Unable to start VM UUID: VM
+  UUID is already 'running'``, a `Failure` (vmadm still exits 0).
 - `InvalidUuid` ``(command)`` -- ``Invalid or missing UUID for COMMAND``;
   `Usage` ``(program="/usr/vm/sbin/vmadm")`` -- the usage text after it.
 - `Json` ``(data)`` -- ``vmadm get`` (and ``lookup -j``): JSON indented 2.
@@ -226,7 +230,14 @@ class Failure:
 
 @dataclass(frozen=True, slots=True)
 class AlreadyRunning:
-    """``VM UUID is already 'running'`` (VM.js ``start``; vmadm exits 0)."""
+    """``VM UUID is already 'running'``: the error VM.js ``start()`` raises
+    (``EALREADYRUNNING``) for a running VM.
+
+    ``vmadm start`` never prints it alone: vmadm.js ``startVM()`` wraps every
+    ``VM.start`` error as ``Unable to start VM UUID: MESSAGE``, which parses as
+    a `Failure` whose ``message`` is this text (``main()`` still exits 0 for
+    ``EALREADYRUNNING``). The bare line is what VM.js callers log.
+    """
 
     uuid: str
 

@@ -193,3 +193,11 @@ def test_parsable_row_with_parts_beyond_the_columns_points_at_the_first_extra() 
     with pytest.raises(ParseError) as caught:
         list(vmadm.parse([line], columns=("uuid", "brand", "ram")))
     assert caught.value.column == len(f"{TEST}:bhyve:2048:") + 1
+
+
+def test_vmadm_start_of_a_running_vm_prints_a_wrapped_failure() -> None:
+    # vmadm.js startVM() wraps VM.start's EALREADYRUNNING error (exit 0).
+    line = f"Unable to start VM {TEST}: VM {TEST} is already 'running'"
+    (record,) = vmadm.parse([line])
+    assert record == vmadm.Failure("start", TEST, f"VM {TEST} is already 'running'")
+    assert list(vmadm.parse([record.message])) == [vmadm.AlreadyRunning(TEST)]
