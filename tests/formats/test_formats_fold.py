@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from support import shared_file
 
@@ -121,3 +123,13 @@ def test_ustack_helper_annotations_are_not_frames() -> None:
         == fold.fold(plain)
         == {"bhyve`vcpu_thread;0x8a9e3a5;libc.so.1`__ioctl": 3}
     )
+
+
+def test_crlf_input_folds_as_its_lf_form() -> None:
+    lf = shared_file(DTRACE_STACKS).read_bytes()
+    crlf = lf.replace(b"\n", b"\r\n")
+    folded = fold.fold_bytes(io.BytesIO(crlf), DTRACE_STACKS)
+    assert b"".join(fold.folded_lines(folded)) == shared_file(DTRACE_FOLDED).read_bytes()
+    (trace,) = outputs("dtrace")
+    assert fold.fold([line + "\r\n" for line in trace.lines]) == fold.fold(list(trace.lines))
+    assert fold.fold([line + "\r" for line in trace.lines]) == fold.fold(list(trace.lines))
