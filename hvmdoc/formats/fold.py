@@ -41,10 +41,10 @@ Where the script would mangle its input, this module does what the input means:
 - **Leaf offset.** With offsets the script strips from the last ``+`` of the
   whole joined stack, which drops a leaf that has no offset (``unix`0xfff...``)
   together with the frame before it; here only the leaf's own offset goes.
-- **Line ends.** Perl's ``chomp`` removes only the ``\n``: in a CRLF file the
-  script reads no count (``3\r`` is not all digits) and folds nothing. Here
-  ``\r\n`` ends a line (so does a ``\r`` ending a line given without its
-  ``\n``), and a CRLF file folds as its LF form does.
+- **Line ends.** Perl's ``chomp`` removes only the ``\\n``: in a CRLF file the
+  script reads no count (``3\\r`` is not all digits) and folds nothing. Here
+  ``\\r\\n`` ends a line (so does a ``\\r`` ending a line given without its
+  ``\\n``), and a CRLF file folds as its LF form does.
 
 Memory grows with the number of distinct stacks (and a bounded cache of
 distinct lines), never with the size of the input.
