@@ -193,7 +193,12 @@ def test_unusable_file_is_one_line_exit_2(reader: str, kind: str, tmp_path: Path
     assert str(path) in error_lines(result)[0]
 
 
-@pytest.mark.parametrize("reader", sorted(READERS))
+#: Readers for which empty input is bad input: a symbol table without a symbol
+#: names nothing (the wrong file, or ``::nm`` output that never arrived).
+EMPTY_IS_BAD = {"symbolize --symbols"}
+
+
+@pytest.mark.parametrize("reader", sorted(set(READERS) - EMPTY_IS_BAD))
 def test_empty_input_is_success_with_nothing_printed(reader: str, tmp_path: Path) -> None:
     path = tmp_path / "empty.md"
     path.write_text("")
@@ -202,6 +207,16 @@ def test_empty_input_is_success_with_nothing_printed(reader: str, tmp_path: Path
     assert_no_traceback(result)
     if reader != "check":
         assert result.stdout == ""
+
+
+@pytest.mark.parametrize("reader", sorted(EMPTY_IS_BAD))
+def test_empty_symbol_table_is_bad_input(reader: str, tmp_path: Path) -> None:
+    path = tmp_path / "empty.nm"
+    path.write_text("")
+    result = hvmdoc(*_argv(reader, path))
+    assert_one_line_error(result)
+    assert LOCATED.match(result.stderr) and str(path) in result.stderr
+    assert result.stdout == ""
 
 
 @pytest.mark.parametrize("reader", ["parse mdb", "parse dtrace", "parse vmadm", "fold", "run"])
@@ -292,7 +307,7 @@ def test_a_failing_read_after_records_keeps_the_records() -> None:
     [
         ("parse", "vmadm", "{}"),
         ("parse", "vmadm", "--json", "{}"),
-        ("symbolize", "--symbols", "/dev/null", "{}"),
+        ("symbolize", "--symbols", "examples/emy-17-kernel.nm", "{}"),
         ("shell", "--seed", "1"),
     ],
     ids=" ".join,

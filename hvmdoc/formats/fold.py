@@ -26,7 +26,14 @@ Where the script would mangle its input, this module does what the input means:
   line, blank) that is the same; input without a heading keeps its first frames.
 - **Probe firings.** ``dtrace -n '...{ stack() }'`` prints no counts; the
   script would fold nothing. A stack that starts right after a firing line and
-  ends at a blank line, another firing line or the end of input counts once.
+  ends at a blank line, another firing line, an unindented line or the end of
+  input counts once.
+- **Unindented lines.** ``dt_print_stack()`` (libdtrace's dt_consume.c)
+  indents every frame by the ``stackindent`` option, 14 spaces by default. A
+  line that starts in column 1 and is none of the above (``printf()`` output,
+  a ``printa()`` key) is therefore no frame: it ends the stack being gathered
+  and is skipped, where the script would fold it in as a frame. (Frames
+  printed with ``-x stackindent=0`` are unindented too, and fold to nothing.)
 - **Annotated frames.** The seed's ``0xfffffffff82aec97 (vmmdev_mod_incr+0x37)``
   (an address dtrace could not name, annotated by hand from mdb's ``::whatis``)
   would become ``0xfffffffff82aec97 (vmmdev_mod_incr`` -- address kept, name
@@ -41,9 +48,24 @@ Where the script would mangle its input, this module does what the input means:
 - **Leaf offset.** With offsets the script strips from the last ``+`` of the
   whole joined stack, which drops a leaf that has no offset (``unix`0xfff...``)
   together with the frame before it; here only the leaf's own offset goes.
+- **Line ends.** Perl's ``chomp`` removes only the ``\\n``: in a CRLF file the
+  script reads no count (``3\\r`` is not all digits) and folds nothing. Here
+  ``\\r\\n`` ends a line (so does a ``\\r`` ending a line given without its
+  ``\\n``), and a CRLF file folds as its LF form does.
 
-Memory grows with the number of distinct stacks (and a bounded cache of
-distinct lines), never with the size of the input.
+Memory grows with the number of distinct stacks, not with the size of the
+input. Besides the counts, it holds:
+
+- a cache of the lines already classified, since frames repeat a lot: about
+  8 MiB at most, of lines up to 1 KiB that are not unindented text (longer
+  lines are mostly probe firings with data, unindented ones ``printf()``
+  output; neither repeats much);
+- the stack being gathered, which ends at its count, at a probe-firing line
+  or at an unindented line. A stack that gathers more than 65 536 frames, or
+  more than about 8 MiB of frames that are not in the cache, is not one dtrace
+  printed (dtrace.c's ``stackframes`` and ``ustackframes`` default to 20
+  frames): it is dropped, where the script would keep growing it, and count
+  it should a count ever come.
 """
 
 from __future__ import annotations
@@ -58,13 +80,25 @@ __all__ = ["fold", "fold_bytes", "fold_stream", "folded_lines", "format_folded",
 #: Perl's ``\s`` on an undecoded string (no Unicode rules): ASCII whitespace.
 _WS = b" \t\n\r\f\v"
 _HEX = frozenset(b"0123456789abcdefABCDEF")
-#: Distinct lines remembered (frames repeat a lot; counts and firings vary).
-_CACHE_LIMIT = 1 << 16
+#: Lines longer than this are not cached (nor is unindented text): frames
+#: repeat a lot, probe firings with data and printf output seldom do.
+_CACHE_LINE_MAX = 1024
+#: What the line cache may hold: each line costs twice its length (the line
+#: and its folded names) plus about `_ENTRY_COST` bytes of Python objects.
+_CACHE_BYTES = 8 << 20
+_ENTRY_COST = 128
+#: Most frames one stack may gather before a count or a firing ends it, and
+#: most bytes its uncached frames may take (counted as in the cache): far
+#: beyond any stack dtrace prints, so only other input reaches them (the
+#: stack is then dropped).
+_STACK_FRAMES = 1 << 16
+_STACK_BYTES = 8 << 20
 
 _BLANK = "blank"
 _SKIP = "skip"
 _FIRING = "firing"
 _BINARY = "binary"
+_TEXT = "text"
 
 Stack = tuple[tuple[bytes, ...], ...]
 
@@ -129,6 +163,8 @@ def _classify(line: bytes, offsets: bool) -> object:
     if b"\0" in line:
         return _BINARY
     body = line[:-1] if line.endswith(b"\n") else line
+    if body.endswith(b"\r"):  # CRLF: a transcript saved on Windows, or split at LF only
+        body = body[:-1]
     text = body.lstrip(_WS)
     if not text:
         return _BLANK
@@ -144,6 +180,8 @@ def _classify(line: bytes, offsets: bool) -> object:
         return _SKIP
     if text[:2] == b"[ " and text.rstrip(_WS)[-2:] == b" ]":
         return _SKIP  # a ustack helper's annotation of the frame above: no frame itself
+    if len(text) == len(body):
+        return _TEXT  # dt_print_stack() indents every frame: this is other output
     return frame_names(text, offsets)
 
 
@@ -175,46 +213,61 @@ def fold_bytes(
     cache: dict[bytes, object] = {}
     get = cache.get
     missing = object()
+    room = _CACHE_BYTES  # what the cache may still take
+    deepest = _STACK_FRAMES
     counts: dict[Stack, int] = {}
     stack: list[tuple[bytes, ...]] = []
+    uncached = 0  # what the pending stack's frames that are not in the cache take
+    dropped = False  # the pending stack outgrew _STACK_FRAMES or _STACK_BYTES
     from_firing = False  # the pending stack began right after a probe-firing line
     after_firing = False  # the previous line was a probe-firing line
     for number, line in enumerate(lines, 1):
         kind = get(line, missing)
         if kind is missing:
             kind = _classify(line, offsets)
-            if len(cache) < _CACHE_LIMIT:
+            size = len(line)
+            if size <= _CACHE_LINE_MAX and room > 0 and kind is not _TEXT:
                 cache[line] = kind
+                room -= 2 * size + _ENTRY_COST
+            elif kind.__class__ is tuple:
+                uncached += 2 * size + _ENTRY_COST
+                if uncached > _STACK_BYTES:
+                    stack, uncached, dropped = [], 0, True
         if kind.__class__ is tuple:
-            if not stack:
+            if not stack:  # only a firing line sets after_firing, and it empties the stack
                 from_firing = after_firing
-            after_firing = False
+                after_firing = False
+            elif len(stack) >= deepest:
+                stack, uncached, dropped = [], 0, True
             stack.append(kind)
             continue
         if kind.__class__ is int:
-            key = tuple(stack)
-            counts[key] = counts.get(key, 0) + kind
-            stack = []
+            if not dropped:
+                key = tuple(stack)
+                counts[key] = counts.get(key, 0) + kind
+            stack, uncached, dropped = [], 0, False
             from_firing = after_firing = False
             continue
         if kind is _BLANK:
             if from_firing and stack:
-                key = tuple(stack)
-                counts[key] = counts.get(key, 0) + 1
-                stack = []
+                if not dropped:
+                    key = tuple(stack)
+                    counts[key] = counts.get(key, 0) + 1
+                stack, uncached, dropped = [], 0, False
             from_firing = after_firing = False
         elif kind is _BINARY:
             text = line.decode("utf-8", "replace").rstrip("\n")
             column = line.index(b"\0") + 1
             raise ParseError(source, number, column, text, "text (dtrace output), not binary data")
-        elif kind is _FIRING:
-            if from_firing and stack:
+        elif kind is _FIRING or kind is _TEXT:
+            # Either ends the pending stack: a firing's stack counts once.
+            if from_firing and stack and not dropped:
                 key = tuple(stack)
                 counts[key] = counts.get(key, 0) + 1
-            stack = []
+            stack, uncached, dropped = [], 0, False
             from_firing = False
-            after_firing = True
-    if from_firing and stack:
+            after_firing = kind is _FIRING
+    if from_firing and stack and not dropped:
         key = tuple(stack)
         counts[key] = counts.get(key, 0) + 1
     return _join(counts, offsets)

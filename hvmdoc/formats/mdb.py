@@ -9,7 +9,12 @@ Records (frozen dataclasses; field names are public API):
   value (``0``, ``0x5``, ``0xfffffffff8224185 "SmartOS KVM"``) or a struct
   member (``zone_name = 0xfffffffffbf3ff40 "global"``), ``depth`` levels of
   four-space indentation deep; ``{`` and ``}`` of nested structs are values too.
-  Properties ``integer``, ``address`` and ``string`` decode the text.
+  Properties ``integer``, ``address`` and ``string`` decode the text. A value
+  without a member name must look like one mdb prints (an integer, a pointer,
+  ``symbol+0xoff``, a pointer and its quoted string, an enum and its name, an
+  array in ``[ ]``, a char, a float, a date, ``::walk``'s bare hex addresses,
+  braces), and deeper than the top level only the braces and brackets of
+  nested structs and arrays have no name: other text is a `ParseError`, not a value.
 - `Whatis` ``(address, answer)`` -- ``%p is ANSWER`` from ``::whatis``,
   e.g. ``answer="vmmdev_mod_incr+0x37, in vmm's text segment"``; properties
   ``symbol``, ``offset``, ``module``, ``segment`` decode the symbol form.
@@ -45,11 +50,14 @@ Sources (illumos-gate, ``usr/src/cmd/mdb/common/mdb/``):
   banner is ``"Loading modules: ["``, ``" %s"`` per module loaded, ``" ]\n"`` --
   and only when mdb has a terminal (``mdb.m_term``), which is why
   ``echo CMD | mdb -k`` prints no banner (as in the seed). Long banners may
-  wrap at the terminal width; `parse` joins the lines.
+  wrap at the terminal width; `parse` joins the lines, which hold module names
+  and the closing ``]`` only (a banner cut short is a `ParseError` at the first
+  line that holds anything else).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -322,21 +330,22 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
         line = raw[:-1] if raw.endswith("\n") else raw
         if line.endswith("\r"):  # a CRLF file read without universal newlines
             line = line[:-1]
-        if banner is not None:
-            words = line.split()
-            if words and words[-1] == "]":
-                banner.extend(words[:-1])
+        if banner is not None or line.startswith(BANNER_PREFIX):
+            offset = 0 if banner is not None else len(BANNER_PREFIX)
+            words = _banner_words(line[offset:], continued=banner is not None)
+            if isinstance(words, int):
+                expected = _BANNER_EXPECTED
+                if banner is not None:
+                    expected += f" (the banner of line {start} is still open)"
+                raise ParseError(source, number, offset + words + 1, line, expected)
+            names, closed = words
+            if banner is None:
+                banner, start = names, number
+            else:
+                banner.extend(names)
+            if closed:
                 yield Banner(tuple(banner))
                 banner = None
-            else:
-                banner.extend(words)
-            continue
-        if line.startswith(BANNER_PREFIX):
-            words = line[len(BANNER_PREFIX) :].split()
-            if words and words[-1] == "]":
-                yield Banner(tuple(words[:-1]))
-            else:
-                banner, start = words, number
             continue
         record = _parse_line(line)
         if record is None:
@@ -344,6 +353,35 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
         yield record
     if banner is not None:
         raise ParseError(source, start, 1, BANNER_PREFIX, "the banner's closing ' ]'")
+
+
+#: A kernel module's name as ``module_load()`` prints it (``modctl``'s
+#: ``mod_modname``: ``unix``, ``cpu.generic``, ``mr_sas``), or the seed's ``...``.
+_MODULE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+_WORD = re.compile(r"\S+")
+_BANNER_EXPECTED = "a kernel module name or the banner's closing ' ]'"
+
+
+def _banner_words(text: str, *, continued: bool) -> tuple[list[str], bool] | int:
+    """The module names on one banner line and whether it ends with the closing
+    ``]``; else the 0-based column of the first word that is neither.
+
+    A banner that wraps (``mdb_iob`` wraps at the terminal's width) continues
+    with module names only: anything else, an empty line too, means the banner
+    was cut short.
+    """
+    names: list[str] = []
+    found = list(_WORD.finditer(text))
+    if continued and not found:
+        return 0
+    for index, match in enumerate(found):
+        word = match.group()
+        if word == "]" and index == len(found) - 1:
+            return names, True
+        if not _MODULE_NAME.fullmatch(word):
+            return match.start()
+        names.append(word)
+    return names, False
 
 
 _EXPECTED = (
@@ -363,7 +401,9 @@ def _parse_line(line: str) -> Record | None:
     if line.rstrip() == NM_HEADER_LINE.rstrip():
         return NmHeader()
     if line.startswith("0x") and "|" in line:
-        return _parse_nm(line)
+        row = _parse_nm(line)
+        if row is not None:  # else a value such as 0xADDR "a|b"
+            return row
     head, space, rest = line.partition(" ")
     if space and rest.startswith("is "):
         address = _plain_hex(head)
@@ -417,4 +457,58 @@ def _parse_value(line: str) -> Value | None:
     name, eq, text = stripped.partition(" = ")
     if eq and name and _IDENT.issuperset(name.replace("->", "").replace("[", "").replace("]", "")):
         return Value(text, name, lead // 4) if text else None
-    return Value(stripped, None, lead // 4)
+    if stripped in _NESTING or (not lead and _is_value_text(stripped)):
+        return Value(stripped, None, lead // 4)
+    return None
+
+
+#: The unnamed lines of a nested ``::print``: ``print_sou()``'s ``{`` (``{ ... }``
+#: at the depth limit), ``print_close_sou()``'s ``}`` (``},`` for an array
+#: element), and ``print_array()``'s ``[``, ``]`` and ``... ]`` around arrays of structs.
+_NESTING = frozenset({"{", "{ ... }", "}", "},", "[", "]", "... ]"})
+#: ``iob_time2str()`` in ``mdb_io.c``: a ``time_t`` as ``1986 Sep 13 00:00:00``.
+_TIME = re.compile(r"\d{4} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d")
+#: ``doubletos(value, 7, 'e')``: a float or double.
+_FLOAT = re.compile(r"-?\d\.\d+e[+-]\d+")
+#: ``%a``: ``[module`]symbol[+-0xoffset]``.
+_SYMBOL = re.compile(r"(?:[\w.$-]+`)?[A-Za-z_.$][\w.$]*(?:[+-]0x[0-9a-f]+)?", re.ASCII)
+
+
+def _is_number(text: str) -> bool:
+    return _number(text.removeprefix("-")) is not None
+
+
+def _is_value_text(text: str) -> bool:
+    """Whether ``::print`` prints ``text`` as a whole, unnamed value.
+
+    The forms of ``mdb_print.c`` (``print_int_val()``, ``print_ptr()``,
+    ``print_array()``, ``print_enum()``, ``print_float()``, ``print_tag()``) and
+    of ``::walk`` (``%lr``, bare hex): an integer (``0``, ``0x5``, ``-1`` with
+    ``-d``), a pointer (``0``, ``0xADDR``, ``symbol+0xoff``) optionally followed
+    by its string (``0xADDR "SmartOS KVM"``), an enum value and its name
+    (``0x1 (B_TRUE)``), a char (``'A'``), a ``time_t`` (``2018 Mar 20 17:04:11``),
+    a float (``1.0000000e+00``), an array (``[ "text" ]``, ``[ 0x1, 0x2 ]``,
+    ``[ ... ]``), a struct's braces, a quoted string, ``...`` (varargs) and
+    ``??? (ERROR)``.
+    """
+    if text in _NESTING or text == "...":
+        return True
+    if text.startswith("[ ") and (text.endswith(" ]") or text.startswith("[ ??? ] (")):
+        return True
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return len(text) <= 6 if text[0] == "'" else True  # a char is 'A' or '\\377'
+    if text.startswith(("??? (", "; <forward declaration of ")) or _TIME.fullmatch(text):
+        return True
+    head, space, rest = text.partition(" ")
+    if not space:
+        return (
+            _is_number(head)
+            or _plain_hex(head) is not None
+            or _FLOAT.fullmatch(head) is not None
+            or _SYMBOL.fullmatch(head) is not None
+        )
+    if len(rest) >= 2 and rest[0] == '"' and rest[-1] == '"':  # a char * and its string
+        return _is_number(head) or _SYMBOL.fullmatch(head) is not None
+    if len(rest) >= 3 and rest[0] == "(" and rest[-1] == ")":  # an enum and its name
+        return _is_number(head)
+    return False

@@ -20,6 +20,7 @@ or from any iterable of `Symbol` (the CLI passes a scenario's kernel).
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -27,6 +28,11 @@ from hvmdoc.formats import dtrace, mdb
 from hvmdoc.formats.errors import ParseError
 
 __all__ = ["Symbol", "SymbolTable", "symbolize", "symbolize_frame"]
+
+_NM_EXPECTED = (
+    "mdb ::nm output (echo ::nm | mdb -k): its heading and "
+    "a Value|Size|Type|Bind|Other|Shndx|Name row per symbol"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +57,26 @@ class SymbolTable:
 
     @classmethod
     def from_nm(cls, lines: Iterable[str], source: str = "<stdin>") -> SymbolTable:
-        """The table of mdb ``::nm`` output (``module`name`` names keep their module)."""
+        """The table of mdb ``::nm`` output (``module`name`` names keep their module).
+
+        Raises `ParseError` on a line that is not mdb output, and on input
+        without a single ``::nm`` row (an empty file, or some other mdb output).
+        """
+        iterator = iter(lines)
+        head = next(iterator, None)
+        if head is None:
+            raise ParseError(source, 1, 1, "", _NM_EXPECTED)
         symbols = []
-        for record in mdb.parse(lines, source):
-            if isinstance(record, mdb.NmSymbol) and record.name:
+        rows = 0
+        for record in mdb.parse(itertools.chain((head,), iterator), source):
+            if not isinstance(record, mdb.NmSymbol):
+                continue
+            rows += 1
+            if record.name:
                 module, tick, name = record.name.rpartition("`")
                 symbols.append(Symbol(name, module if tick else None, record.value, record.size))
+        if not rows:
+            raise ParseError(source, 1, 1, head.rstrip("\r\n"), _NM_EXPECTED)
         return cls(symbols)
 
     def lookup(self, address: int) -> tuple[Symbol, int] | None:

@@ -13,8 +13,12 @@ Records (frozen dataclasses; field names are public API):
 - `Completed` ``(command, uuid)`` -- ``Successfully completed COMMAND for VM
   UUID`` (what ``stop`` and ``reboot`` print).
 - `Failure` ``(action, uuid, message)`` -- ``Unable to ACTION VM UUID: MESSAGE``.
-- `AlreadyRunning` ``(uuid)`` and `NotRunning` ``(uuid, state)`` --
-  ``start``/``stop`` of a VM already in that state (vmadm exits 0 for both).
+- `NotRunning` ``(uuid, state)`` -- ``stop`` of a VM that is not running
+  (``VM.stop``'s error, printed unwrapped; vmadm exits 0).
+- `AlreadyRunning` ``(uuid)`` -- ``VM UUID is already 'running'``, the error
+  ``VM.start`` raises for a running VM. ``vmadm start`` does not print it
+  alone: ``startVM()`` wraps it, so the line is ``Unable to start VM UUID: VM
+  UUID is already 'running'``, a `Failure` (vmadm still exits 0).
 - `InvalidUuid` ``(command)`` -- ``Invalid or missing UUID for COMMAND``;
   `Usage` ``(program="/usr/vm/sbin/vmadm")`` -- the usage text after it.
 - `Json` ``(data)`` -- ``vmadm get`` (and ``lookup -j``): JSON indented 2.
@@ -226,7 +230,14 @@ class Failure:
 
 @dataclass(frozen=True, slots=True)
 class AlreadyRunning:
-    """``VM UUID is already 'running'`` (VM.js ``start``; vmadm exits 0)."""
+    """``VM UUID is already 'running'``: the error VM.js ``start()`` raises
+    (``EALREADYRUNNING``) for a running VM.
+
+    ``vmadm start`` never prints it alone: vmadm.js ``startVM()`` wraps every
+    ``VM.start`` error as ``Unable to start VM UUID: MESSAGE``, which parses as
+    a `Failure` whose ``message`` is this text (``main()`` still exits 0 for
+    ``EALREADYRUNNING``). The bare line is what VM.js callers log.
+    """
 
     uuid: str
 
@@ -372,7 +383,9 @@ def parse(
     (``-H``, ``-p``) take ``columns`` (default vmadm's ``uuid,type,ram,state,alias``);
     ``parsable`` None decides ``-p`` from the first row (colons and no double space);
     a one-column heading prints the same either way and reads as a table.
-    Raises `ParseError` on anything else.
+    Raises `ParseError` on anything else, at the column where a row stops
+    fitting its columns: in a table no value holds two spaces (they end it), so
+    a last value that does means the row has more columns than ``columns`` names.
     """
     cols = tuple(columns) if columns is not None else DEFAULT_ORDER
     mode = parsable
@@ -418,14 +431,11 @@ def parse(
         if mode is None:
             mode = ":" in line and "  " not in line
         row = _parse_row(line, cols, mode)
-        if isinstance(row, int):
-            raise ParseError(
-                source,
-                number,
-                row + 1,
-                line,
-                f"a vmadm list row of {len(cols)} columns ({','.join(cols)})",
-            )
+        if isinstance(row, tuple):
+            column, more = row
+            shape = f"a vmadm list row of {len(cols)} columns ({','.join(cols)})"
+            expected = f"the end of {shape}: {_MORE_COLUMNS}" if more else shape
+            raise ParseError(source, number, column + 1, line, expected)
         yield row
     if json_lines is not None:
         raise ParseError(source, json_start, 1, json_lines[0], "the end of the JSON document")
@@ -492,7 +502,8 @@ def _parse_header(line: str) -> ListHeader | None:
 def _looks_like_header(word: str) -> bool:
     if word in _BY_HEADER:
         return True
-    return "." in word and word == word.upper() and word.replace(".", "").replace("_", "").isalnum()
+    bare = word.replace(".", "").replace("_", "")
+    return "." in word and word == word.upper() and bare.isalnum() and not bare.isdigit()
 
 
 #: Fields whose values never hold ``:`` (numbers, UUIDs, names, states, paths).
@@ -567,14 +578,22 @@ def _fit_colons(parts: list[str], columns: tuple[str, ...]) -> list[str] | None:
     return None
 
 
-def _parse_row(line: str, columns: tuple[str, ...], parsable: bool) -> ListRow | int:
-    """The row, or the 0-based column where it stops making sense."""
+#: Why a row's last value may not hold the two-space column separator.
+_MORE_COLUMNS = "the last value holds the two-space column separator, so more columns follow"
+
+
+def _parse_row(line: str, columns: tuple[str, ...], parsable: bool) -> ListRow | tuple[int, bool]:
+    """The row, or ``(column, more)``: the 0-based column where it stops making
+    sense and whether that is extra columns after the last one."""
     if parsable:
         values = line.split(":")
         if len(values) != len(columns):
             fitted = _fit_colons(values, columns)
             if fitted is None:
-                return len(line)
+                if len(values) < len(columns):
+                    return len(line), False
+                # where the first part beyond the columns starts
+                return len(":".join(values[: len(columns)])) + 1, False
             values = fitted
         return ListRow(columns, tuple(values), True)
     out: list[str] = []
@@ -589,12 +608,23 @@ def _parse_row(line: str, columns: tuple[str, ...], parsable: bool) -> ListRow |
             # two-space separator right (vmadm.js uses sprintf's %-Ws).
             end = cell if line[cell : cell + 2] == "  " else line.find("  ", cell)
             if end == -1:
-                return min(cell, len(line))
+                return min(cell, len(line)), False
             value = line[pos:end].rstrip(" ")
         if not value or value[0] == " ":
-            return pos
+            return pos, False
+        # Two spaces end a value (padding, then the separator): text after them
+        # is the next column's, misaligned, or with the last value, columns the
+        # caller did not name.
+        separator = value.find("  ")
+        if separator >= 0:
+            extra = value[separator:]
+            return pos + separator + len(extra) - len(extra.lstrip(" ")), i == last
         out.append("" if value == "-" else value)
         if i != last:
             pos = end + 2
     row = ListRow(columns, tuple(out), False)
-    return row if next(render_record(row)) == line else pos
+    rendered = next(render_record(row))
+    if rendered == line:
+        return row
+    differs = (i for i, (a, b) in enumerate(zip(rendered, line, strict=False)) if a != b)
+    return next(differs, min(len(rendered), len(line))), False

@@ -77,13 +77,33 @@ dtrace_records = st.one_of(
 
 _VALUE_TEXT = st.one_of(
     U64.map(mdb.format_integer),
+    U64.map("{:x}".format),  # ::walk's addresses
     st.builds(
         mdb.format_string_pointer,
         U64,
-        st.text(string.ascii_letters + string.digits + " _-", max_size=20),
+        st.text(string.ascii_letters + string.digits + " _-|", max_size=20),
     ),
-    st.sampled_from(["{", "}", "B_TRUE", "B_FALSE", "[ 0x1, 0x2 ]"]),
+    st.sampled_from(
+        [
+            "{",
+            "}",
+            "0x1 (B_TRUE)",
+            "0 (B_FALSE)",
+            "[ 0x1, 0x2 ]",
+            '[ "global" ]',
+            "[ ... ]",
+            "vmm_ioctl+0x193",
+            "kvm`kvm_excl_ident",
+            "'A'",
+            "-1",
+            "2018 Mar 20 17:04:11",
+            "1.0000000e+00",
+        ]
+    ),
 )
+#: What mdb prints without a member name below the top level.
+_NESTING_TEXT = st.sampled_from(["{", "{ ... }", "}", "},", "[", "]", "... ]"])
+_DEPTH = st.integers(min_value=0, max_value=4)
 
 mdb_records = st.one_of(
     st.builds(
@@ -91,7 +111,9 @@ mdb_records = st.one_of(
         st.lists(st.from_regex(r"[a-z.][a-z0-9_.]{0,10}", fullmatch=True), max_size=8).map(tuple),
     ),
     st.builds(mdb.Command, TEXT),
-    st.builds(mdb.Value, _VALUE_TEXT, st.none() | IDENT, st.integers(min_value=0, max_value=4)),
+    st.builds(mdb.Value, _VALUE_TEXT, IDENT, _DEPTH),
+    st.builds(mdb.Value, _VALUE_TEXT),
+    st.builds(mdb.Value, _NESTING_TEXT, st.none(), _DEPTH),
     st.builds(mdb.Whatis, U64, TEXT.map(str.strip).filter(bool)),
     st.just(mdb.NmHeader()),
     st.builds(

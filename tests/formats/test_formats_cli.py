@@ -105,7 +105,10 @@ def test_symbolize_from_the_scenario_reproduces_the_seed() -> None:
 
 def test_symbolize_rejects_two_tables_and_bad_input(tmp_path: Path) -> None:
     nm = tmp_path / "kernel.nm"
-    nm.write_text("Value              Size               Type  Bind  Other Shndx    Name\n")
+    nm.write_text(
+        "Value              Size               Type  Bind  Other Shndx    Name\n"
+        "0xfffffffff82aec60|0x0000000000000080|FUNC |GLOB |0x0  |1       |vmmdev_mod_incr\n"
+    )
     both = hvmdoc("symbolize", "--symbols", str(nm), "--scenario", "emy-17")
     assert both.returncode == 2 and b"not both" in both.stderr
     bad = hvmdoc("symbolize", "--symbols", str(nm), stdin=b"dtrace: hi\nnot\x00dtrace\n")
@@ -152,3 +155,42 @@ def test_symbolize_platform_and_cpu_are_for_the_emulated_kernel(tmp_path: Path) 
     for option in (("--platform", "post-fix"), ("--cpu", "amd")):
         result = hvmdoc("symbolize", "--symbols", str(nm), *option, "/dev/null")
         assert result.returncode == 2 and b"not with --symbols" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Value              Size               Type  Bind  Other Shndx    Name\n",
+        "> hvm_excl_holder::print\n0\n",
+    ],
+)
+def test_symbolize_symbols_without_nm_rows_is_bad_input(tmp_path: Path, text: str) -> None:
+    nm = tmp_path / "kernel.nm"
+    nm.write_text(text)
+    result = hvmdoc("symbolize", "--symbols", str(nm), stdin=b"dtrace: hi\n")
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr.decode().startswith(f"{nm}:1:1: expected mdb ::nm output")
+    assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello world\n",
+        "UUID                                  TYPE  RAM      STATE             ALIAS\n",
+        "dtrace: description 'hvm_excl_*:entry ' matched 2 probes\n",
+    ],
+)
+def test_parse_mdb_rejects_other_tools_output(text: str) -> None:
+    result = hvmdoc("parse", "mdb", stdin=text.encode())
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr.decode().startswith("<stdin>:1:1: expected an mdb line")
+
+
+def test_parse_headerless_vmadm_with_too_few_o_columns_is_bad_input() -> None:
+    line = "79062669-e229-e55d-960d-9b18d0fed8d0  BHYV  2048     running           test"
+    result = hvmdoc("parse", "vmadm", "-o", "uuid,type,ram", stdin=line.encode() + b"\n")
+    assert (result.returncode, result.stdout) == (2, b"")
+    column = line.index("running") + 1
+    assert result.stderr.decode().startswith(f"<stdin>:1:{column}: expected the end of a vmadm")

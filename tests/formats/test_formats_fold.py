@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from support import shared_file
 
@@ -121,3 +123,64 @@ def test_ustack_helper_annotations_are_not_frames() -> None:
         == fold.fold(plain)
         == {"bhyve`vcpu_thread;0x8a9e3a5;libc.so.1`__ioctl": 3}
     )
+
+
+def test_crlf_input_folds_as_its_lf_form() -> None:
+    lf = shared_file(DTRACE_STACKS).read_bytes()
+    crlf = lf.replace(b"\n", b"\r\n")
+    folded = fold.fold_bytes(io.BytesIO(crlf), DTRACE_STACKS)
+    assert b"".join(fold.folded_lines(folded)) == shared_file(DTRACE_FOLDED).read_bytes()
+    (trace,) = outputs("dtrace")
+    assert fold.fold([line + "\r\n" for line in trace.lines]) == fold.fold(list(trace.lines))
+    assert fold.fold([line + "\r" for line in trace.lines]) == fold.fold(list(trace.lines))
+
+
+def test_a_long_trace_without_stacks_folds_to_nothing() -> None:
+    # `dtrace -q` printf output: no frame, no count; lines of all lengths.
+    lines = (b"%d bhyve %d ioctl %s\n" % (i, i % 997, b"x" * (i % 5000)) for i in range(20_000))
+    assert fold.fold_bytes(lines) == {}
+
+
+def test_an_unindented_line_is_no_frame_and_ends_a_firings_stack() -> None:
+    # dt_print_stack() indents every frame; printf() output is not a frame.
+    lines = [
+        " 48   8666              hvm_excl_hold:entry ",
+        "              unix`f+0x1",
+        "              unix`g+0x2",
+        "hold by bhyve",
+        "              unix`h+0x3",
+        "",
+    ]
+    assert fold.fold(lines) == {"unix`g;unix`f": 1}
+
+
+def test_an_unindented_key_before_an_aggregated_stack_is_no_frame() -> None:
+    # printa("%s%k%@d\n", @): the key is printed flush left, then the stack.
+    lines = ["", "", "", "bhyve", "              unix`f+0x1", "              unix`g+0x2", "  7"]
+    assert fold.fold(lines) == {"unix`g;unix`f": 7}
+
+
+def test_results_do_not_depend_on_the_line_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    with shared_file(DTRACE_STACKS).open("rb") as lines:
+        cached = fold.fold_bytes(lines)
+    monkeypatch.setattr(fold, "_CACHE_BYTES", 0)
+    with shared_file(DTRACE_STACKS).open("rb") as lines:
+        assert fold.fold_bytes(lines) == cached
+    monkeypatch.setattr(fold, "_CACHE_BYTES", 1000)
+    monkeypatch.setattr(fold, "_CACHE_LINE_MAX", 40)
+    with shared_file(DTRACE_STACKS).open("rb") as lines:
+        assert fold.fold_bytes(lines) == cached
+
+
+@pytest.mark.parametrize(("frames", "stack_bytes"), [(3, 1 << 20), (100, 600)])
+def test_a_stack_past_the_bounds_is_dropped(
+    monkeypatch: pytest.MonkeyPatch, frames: int, stack_bytes: int
+) -> None:
+    monkeypatch.setattr(fold, "_STACK_FRAMES", frames)
+    monkeypatch.setattr(fold, "_STACK_BYTES", stack_bytes)
+    monkeypatch.setattr(fold, "_CACHE_BYTES", 0)
+    deep = ["", "", ""] + [f"              unix`f{i}+0x1" for i in range(4)] + ["  5"]
+    ok = ["", "              unix`a+0x1", "              unix`b+0x1", "  2"]
+    assert fold.fold(deep + ok) == {"unix`b;unix`a": 2}
+    firing = [" 48   8666              hvm_excl_hold:entry ", *deep[3:7], ""]
+    assert fold.fold(firing + firing[:3] + [""]) == {"unix`f1;unix`f0": 1}

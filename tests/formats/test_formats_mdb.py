@@ -96,3 +96,110 @@ def test_errors() -> None:
     with pytest.raises(ParseError) as caught:
         list(mdb.parse(["Loading modules: [ unix"], "s.txt"))
     assert "closing" in caught.value.expected
+
+
+def test_a_pointer_to_a_string_with_a_bar_is_a_value_not_an_nm_row() -> None:
+    # `::nm` rows start with 0x and hold '|', but so may a ::print string.
+    line = '0xfffffffff8224185 "SmartOS|KVM"'
+    (value,) = mdb.parse([line])
+    assert value == mdb.Value(line)
+    assert isinstance(value, mdb.Value) and value.string == "SmartOS|KVM"
+    member = mdb.render_record(mdb.member("zone_name", '0xfffffffffbf3ff40 "a|b"'))
+    assert list(mdb.parse([member])) == [mdb.Value('0xfffffffffbf3ff40 "a|b"', "zone_name")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0",
+        "0x5",
+        "-1",
+        "fffffffffbf3ff40",
+        '0xfffffffff8224185 "SmartOS KVM"',
+        '0xfffffffff8224185 ""',
+        "vmm_ioctl+0x193",
+        "kvm`kvm_excl_ident",
+        'zone0 "global"',
+        "0x1 (B_TRUE)",
+        "0 (B_FALSE)",
+        "{",
+        "}",
+        "{ ... }",
+        "[ 0x1, 0x2 ]",
+        '[ "global" ]',
+        "[ ... ]",
+        "[ ??? ] (unknown type)",
+        "'A'",
+        "2018 Mar  5 17:04:11",
+        "1.0000000e+00",
+        '"text"',
+        "...",
+        "??? (no type information)",
+    ],
+)
+def test_values_mdb_prints_without_a_name(text: str) -> None:
+    assert list(mdb.parse([text])) == [mdb.Value(text)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "hello world",
+        "UUID                                  TYPE  RAM      STATE             ALIAS",
+        "57409636-927a-cc7a-d744-e0f92b73f4e4  KVM   1024     running           kvm-debian8",
+        "Successfully started VM 79062669-e229-e55d-960d-9b18d0fed8d0",
+        "CPU     ID                    FUNCTION:NAME",
+        "dtrace: description 'hvm_excl_*:entry ' matched 2 probes",
+        "^C",
+        "0x5 (",
+        '0x5 "unterminated',
+        "'much too long for a char'",
+        "    0x5",  # only braces and brackets are unnamed below the top level
+        "                genunix`cdev_ioctl+0x39",
+    ],
+)
+def test_other_text_is_not_a_value(line: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        list(mdb.parse(["0", line], "x.txt"))
+    assert (caught.value.line, caught.value.column, caught.value.text) == (2, 1, line)
+
+
+def test_unnamed_lines_of_nested_structs_and_arrays() -> None:
+    lines = ["{", "    arr = [", "        {", "            a = 0", "        },", "    ]", "}"]
+    assert list(mdb.parse(lines)) == [
+        mdb.Value("{"),
+        mdb.Value("[", "arr", 1),
+        mdb.Value("{", None, 2),
+        mdb.Value("0", "a", 3),
+        mdb.Value("},", None, 2),
+        mdb.Value("]", None, 1),
+        mdb.Value("}"),
+    ]
+
+
+def test_an_unclosed_banner_stops_at_the_first_line_that_is_not_module_names() -> None:
+    lines = ["Loading modules: [ unix genunix", "specfs zfs", "> hvm_excl_holder::print", "0"]
+    with pytest.raises(ParseError) as caught:
+        list(mdb.parse(lines, "s.txt"))
+    assert (caught.value.line, caught.value.column, caught.value.text) == (3, 1, lines[2])
+    assert "module name" in caught.value.expected and "line 1" in caught.value.expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "line", "column"),
+    [
+        (["Loading modules: [ unix genunix", ""], 2, 1),
+        (["Loading modules: [ unix", "zfs ip", "  zfs = 0x5"], 3, 7),
+        (["Loading modules: [ unix ] zfs ]"], 1, 25),
+        (["Loading modules: [ unix > ::nm"], 1, 25),
+    ],
+)
+def test_banner_lines_hold_only_module_names(lines: list[str], line: int, column: int) -> None:
+    with pytest.raises(ParseError) as caught:
+        list(mdb.parse(lines, "s.txt"))
+    assert (caught.value.line, caught.value.column) == (line, column)
+
+
+def test_a_banner_may_wrap_before_its_first_module_and_its_closing_bracket() -> None:
+    lines = ["Loading modules: [", "unix genunix", "cpu.generic mr_sas", "]"]
+    assert list(mdb.parse(lines)) == [mdb.Banner(("unix", "genunix", "cpu.generic", "mr_sas"))]

@@ -70,3 +70,14 @@ def test_binary_input_is_a_parse_error() -> None:
     with pytest.raises(ParseError) as caught:
         list(symbolize(["dtrace: ok", "what\x00 is this"], SymbolTable([]), "t.txt"))
     assert (caught.value.source, caught.value.line) == ("t.txt", 2)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [[], [mdb.NM_HEADER_LINE], ["> ::walk zone", "fffffffffbf3ff40"]],
+)
+def test_a_table_needs_nm_rows(lines: list[str]) -> None:
+    with pytest.raises(ParseError) as caught:
+        SymbolTable.from_nm(lines, "k.nm")
+    assert (caught.value.source, caught.value.line, caught.value.column) == ("k.nm", 1, 1)
+    assert "::nm" in caught.value.expected

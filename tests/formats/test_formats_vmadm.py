@@ -157,3 +157,53 @@ def test_parsable_colons_that_fit_no_or_several_ways_are_errors(
 def test_parsable_colon_values_round_trip(groups: list[str], when: str) -> None:
     row = vmadm.ListRow(COLON_COLUMNS, (TEST, "test", ":".join(groups), when), True)
     assert list(vmadm.parse(vmadm.render([row]), columns=COLON_COLUMNS)) == [row]
+
+
+ROW = f"{TEST}  BHYV  2048     running           test"
+
+
+def test_headerless_table_with_too_few_columns_is_an_error_where_the_extra_starts() -> None:
+    # `vmadm list -H` printed five columns; the caller named three.
+    with pytest.raises(ParseError) as caught:
+        list(vmadm.parse([ROW], "list.txt", columns=("uuid", "type", "ram")))
+    assert (caught.value.line, caught.value.column) == (1, ROW.index("running") + 1)
+    assert caught.value.expected.startswith("the end of a vmadm list row of 3 columns")
+
+
+@pytest.mark.parametrize(
+    ("line", "column"),
+    [
+        # the TYPE value "a" is padded to 4, then the separator: RAM starts one early
+        (f"{TEST}  a    2048     running           test", len(TEST) + 8),
+        # one space too many before ALIAS
+        (f"{TEST}  BHYV  2048     running            test", len(TEST) + 36),
+        # a separator of three spaces after the UUID
+        (f"{TEST}   BHYV  2048     running           test", len(TEST) + 3),
+        ("garbage", 8),
+    ],
+)
+def test_a_misaligned_row_is_an_error_where_it_stops_making_sense(line: str, column: int) -> None:
+    with pytest.raises(ParseError) as caught:
+        list(vmadm.parse([line]))
+    assert caught.value.column == column
+
+
+def test_parsable_row_with_parts_beyond_the_columns_points_at_the_first_extra() -> None:
+    line = f"{TEST}:bhyve:2048:running:test"
+    with pytest.raises(ParseError) as caught:
+        list(vmadm.parse([line], columns=("uuid", "brand", "ram")))
+    assert caught.value.column == len(f"{TEST}:bhyve:2048:") + 1
+
+
+def test_vmadm_start_of_a_running_vm_prints_a_wrapped_failure() -> None:
+    # vmadm.js startVM() wraps VM.start's EALREADYRUNNING error (exit 0).
+    line = f"Unable to start VM {TEST}: VM {TEST} is already 'running'"
+    (record,) = vmadm.parse([line])
+    assert record == vmadm.Failure("start", TEST, f"VM {TEST} is already 'running'")
+    assert list(vmadm.parse([record.message])) == [vmadm.AlreadyRunning(TEST)]
+
+
+def test_a_number_with_a_dot_is_a_row_not_a_dotted_heading() -> None:
+    """``0.`` is an alias (hypothesis found it read as the heading of a field ``0.``)."""
+    rows = list(vmadm.parse(["0.\n"], columns=("alias",)))
+    assert rows == [vmadm.ListRow(("alias",), ("0.",), False)]
