@@ -17,6 +17,7 @@ from sitelib import (
     DOCS,
     ROOT,
     Built,
+    block_texts,
     html_for,
     html_pages,
     html_session_blocks,
@@ -181,3 +182,56 @@ def test_every_page_has_the_copy_script_and_styles(built_site: Built) -> None:
         page = path.read_text(encoding="utf-8")
         assert "javascripts/hvmdoc-copy.js" in page, path
         assert "assets/stylesheets/hvmdoc.css" in page, path
+
+
+#: reStructuredText that Markdown leaves as it is: an interpreted-text role
+#: (``:func:`x` ``), a section underline, a directive, the ``::`` literal marker.
+_REST_ROLE = re.compile(r":(?:py:)?(?:func|class|mod|meth|attr|exc|data|obj|ref|doc|term):")
+_REST_UNDERLINE = re.compile(r"^(?:={4,}|-{4,}|~{4,}|\^{4,})")
+_REST_DIRECTIVE = re.compile(r"(?:^|\s)\.\. [a-z-]+::")
+
+
+def rest_leftovers(page: str) -> list[str]:
+    """The prose blocks of a built page that still carry reST markup."""
+    found = []
+    for text in block_texts(page):
+        if (
+            _REST_ROLE.search(text)
+            or _REST_UNDERLINE.match(text)
+            or _REST_DIRECTIVE.search(text)
+            or text.endswith("::")
+        ):
+            found.append(text)
+    return found
+
+
+def test_the_rest_detector_catches_each_kind_of_leftover() -> None:
+    assert rest_leftovers(
+        "<p>See :func:<code>hold</code>.</p><li>:class:`Host`</li>"
+        "<p>==== ====</p><p>.. note:: careful</p><p>For example::</p><td>::</td>"
+    ) == [
+        "See :func:.",
+        ":class:`Host`",
+        "==== ====",
+        ".. note:: careful",
+        "For example::",
+        "::",
+    ]
+    # mdb dcmds, DTrace probe names and code are not reST.
+    assert (
+        rest_leftovers(
+            "<p>Run <code>hvm_excl_holder::print</code>: it reads the lock.</p>"
+            "<p>::print of a boolean_t</p><td>dtrace:::BEGIN fires first</td>"
+            "<pre><code>:func:`x`\nExample::\n====</code></pre>"
+        )
+        == []
+    )
+
+
+def test_no_page_shows_leftover_restructuredtext(built_site: Built) -> None:
+    found = {
+        str(path.relative_to(built_site.site)): leftovers
+        for path in html_pages(built_site.site)
+        if (leftovers := rest_leftovers(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
