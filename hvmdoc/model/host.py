@@ -546,8 +546,8 @@ class Host:
     def create(self, payload: dict[str, Any]) -> VM:
         """``vmadm create``: a new, stopped VM (started if ``autoboot`` is true).
 
-        Checks the brand (``VM.js``: 'Invalid brand while validating payload:
-        "<brand>"'), ``ram``/``max_physical_memory`` and ``alias``. A missing
+        Checks the brand (``VM.js``: ``Invalid brand while validating payload:
+        "<brand>"``), ``ram``/``max_physical_memory`` and ``alias``. A missing
         uuid is generated deterministically from the host's seed.
         """
         with self._lock:
