@@ -49,9 +49,31 @@ def load_registry() -> Mapping[str, AssumptionLike]:
     return assumptions
 
 
+#: Characters of registry text that Markdown would read as markup: HTML's
+#: ``<``/``>``/``&`` (``<uuid>`` would be swallowed as an unknown tag) become
+#: entities; backticks, stars, brackets, braces (``{ #id }`` is an attribute
+#: list), ``|`` (a table cell's end) and ``#`` are backslash-escaped, and so is
+#: an underscore that could open or close emphasis.
+_HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*\[\]{}|#]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+#: A paragraph that starts like a list item (``- x``, ``1. x``) would become a list.
+_LIST_START = re.compile(r"^(\d+)\.(?= )|^([-+])(?= )")
+
+
+def escape(text: str) -> str:
+    """Plain registry text as Markdown that renders as that same text.
+
+    Underscores inside a word (``hvm_excl_hold``) are left alone: Python-Markdown
+    never reads them as emphasis, and the page stays readable as Markdown.
+    """
+    text = re.sub(r"[&<>]", lambda match: _HTML_ESCAPES[match.group()], text)
+    text = _MARKDOWN_SPECIAL.sub(lambda match: "\\" + match.group(), text)
+    return _LIST_START.sub(lambda match: f"{match[1]}\\." if match[1] else f"\\{match[2]}", text)
+
+
 def _paragraph(text: str) -> str:
-    """A registry text as one Markdown paragraph (wrapped lines joined)."""
-    return " ".join(text.split())
+    """A registry text as one Markdown paragraph (wrapped lines joined, markup escaped)."""
+    return escape(" ".join(text.split()))
 
 
 def render(assumptions: Mapping[str, AssumptionLike]) -> str:

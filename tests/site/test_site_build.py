@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -235,3 +236,51 @@ def test_no_page_shows_leftover_restructuredtext(built_site: Built) -> None:
         if (leftovers := rest_leftovers(path.read_text(encoding="utf-8")))
     }
     assert found == {}
+
+
+#: Every element a page of this site may use: HTML's, and inline SVG's (icons).
+_KNOWN_TAG_NAMES = """
+    a abbr address article aside audio b bdi bdo blockquote body br button canvas caption
+    cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed
+    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i
+    iframe img input ins kbd label legend li link main map mark menu meta meter nav
+    noscript object ol optgroup option output p picture pre progress q rp rt ruby s samp
+    script search section select slot small source span strong style sub summary sup
+    table tbody td template textarea tfoot th thead time title tr track u ul var video wbr
+    svg g path rect circle ellipse line polyline polygon text tspan defs marker use symbol
+    desc lineargradient radialgradient stop clippath mask pattern foreignobject
+"""
+KNOWN_TAGS = frozenset(_KNOWN_TAG_NAMES.split())
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+
+
+def test_no_page_has_text_swallowed_as_an_unknown_tag(built_site: Built) -> None:
+    """`<uuid>` in a docstring or registry text must reach the reader, not the DOM."""
+    unknown: dict[str, list[str]] = {}
+    for path in html_pages(built_site.site):
+        collector = _TagCollector()
+        collector.feed(path.read_text(encoding="utf-8"))
+        if strange := sorted(collector.tags - KNOWN_TAGS):
+            unknown[str(path.relative_to(built_site.site))] = strange
+    assert unknown == {}
+
+
+def test_assumptions_page_shows_placeholders_as_text(built_site: Built) -> None:
+    page = html_for(DOCS / "model" / "assumptions.md", built_site.site).read_text(encoding="utf-8")
+    text = " ".join(block_texts(page))
+    for needle in (
+        "/zones/<uuid>/root/tmp/vm.log",
+        "'VM <uuid> not found in zoneadm'",
+        "'Unable to start VM <uuid>: '",
+        "'zoneadm: <uuid>: No such zone configured'",
+        "module`function+offset",
+    ):
+        assert needle in text, needle

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+import markdown
 import pytest
 
 from hvmdoc.cli import SUBCOMMANDS, cli, main
@@ -65,6 +68,31 @@ def test_assumptions_page_lists_every_assumption_with_an_anchor() -> None:
     assert "VMs boot in any order." in page  # wrapped registry text joined into one paragraph
     assert assumptions.anchor("A-race-order") == "a-race-order"
     assert assumptions.anchor("vmm.latch") == "vmm-latch"
+
+
+def _rendered_text(markdown_text: str) -> str:
+    """What a reader sees of ``markdown_text`` rendered as the site renders it."""
+    rendered = markdown.markdown(markdown_text, extensions=["tables", "attr_list", "toc"])
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered))
+
+
+def test_assumptions_page_shows_registry_text_as_written() -> None:
+    """Registry text is plain text: `<uuid>` is not an HTML tag, `*` not emphasis."""
+    tricky = FakeAssumption(
+        "tricky",
+        "A | title with {braces} and #414",
+        "'VM <uuid> not found in zoneadm' & /zones/<uuid>/root/tmp/vm.log",
+        "Printed as module`function+offset, *not* [a link](x) or __init__ or (_vm).",
+        "1. looks like a list",
+    )
+    page = assumptions.render({"tricky": tricky})
+    assert "<uuid>" not in page
+    text = _rendered_text(page)
+    for field in ("title", "statement", "why", "where"):
+        assert getattr(tricky, field) in text, field
+    assert f"{tricky.title} |" not in page  # the | in the table cell is escaped
+    rendered = markdown.markdown(page, extensions=["tables", "attr_list", "toc"])
+    assert 'id="tricky"' in rendered  # the braces did not eat the heading's anchor
 
 
 def test_cli_reference_covers_every_subcommand_and_option() -> None:
