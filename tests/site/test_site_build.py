@@ -5,6 +5,7 @@ One build per test session (``built_site``); these tests only read it.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -284,3 +285,24 @@ def test_assumptions_page_shows_placeholders_as_text(built_site: Built) -> None:
         "module`function+offset",
     ):
         assert needle in text, needle
+
+
+def _heading_text(fragment: str) -> str:
+    """The text of an HTML heading, without its permalink."""
+    fragment = re.sub(r'<a class="headerlink".*?</a>', "", fragment, flags=re.DOTALL)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def test_every_page_title_starts_with_its_h1(built_site: Built) -> None:
+    """MkDocs titles a page from its H1 only when the H1 comes first; otherwise from its
+    file name ("Cli", "Index"), which shows in the tab, the nav and search results."""
+    wrong: list[str] = []
+    for markdown in markdown_pages():
+        page = html_for(markdown, built_site.site).read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.DOTALL)
+        assert title and h1, markdown
+        title_text, h1_text = _heading_text(title[1]), _heading_text(h1[1])
+        if not title_text.startswith(h1_text):
+            wrong.append(f"{markdown.relative_to(DOCS)}: title {title_text!r}, H1 {h1_text!r}")
+    assert wrong == []
