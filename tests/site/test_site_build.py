@@ -306,3 +306,78 @@ def test_every_page_title_starts_with_its_h1(built_site: Built) -> None:
         if not title_text.startswith(h1_text):
             wrong.append(f"{markdown.relative_to(DOCS)}: title {title_text!r}, H1 {h1_text!r}")
     assert wrong == []
+
+
+#: A platform label: an italic paragraph of its own just before a session,
+#: "*Platform: `joyent_…`, before OS-7080 …*" ("Platforms:" for several, "Symbols:"
+#: for a symbol table), naming at least one platform stamp.
+_LABEL = re.compile(r"^\*(?:Platforms?|Symbols): .*\*$", re.DOTALL)
+_STAMP = re.compile(r"joyent_(\d{8}T\d{6}Z)")
+#: `hvmdoc race` output names its platform in its first line.
+_RACE_HEADER = re.compile(r"^platform (\d{8}T\d{6}Z) \(", re.MULTILINE)
+
+
+def paragraph_before(path: Path, line: int) -> str:
+    """The Markdown paragraph just above line ``line`` (1-based), joined, unindented."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    index = line - 2
+    while index >= 0 and not lines[index].strip():
+        index -= 1
+    end = index
+    while index >= 0 and lines[index].strip():
+        index -= 1
+    return " ".join(text.strip() for text in lines[index + 1 : end + 1])
+
+
+def platform_label(path: Path, line: int, text: str) -> str | None:
+    """What labels a session with its platform (a caption, or its own output), or None."""
+    caption = paragraph_before(path, line)
+    if _LABEL.match(caption) and _STAMP.search(caption):
+        return caption
+    output = text.split("\n", 1)[1] if "\n" in text else ""
+    if text.startswith("$ hvmdoc race") and _RACE_HEADER.match(output):
+        return output.splitlines()[0]
+    return None
+
+
+def test_every_story_session_is_labelled_with_its_platform() -> None:
+    """The story is history: each of its sessions says which platform it reflects,
+    and a block that picks a platform (``data-platform``) is labelled with that one."""
+    from hvmdoc.model.platform import parse_platform
+
+    unlabelled: list[str] = []
+    mislabelled: list[str] = []
+    checked = 0
+    for markdown in sorted((DOCS / "story").glob("*.md")):
+        for fence in session_fences(markdown):
+            where = f"{markdown.relative_to(ROOT)}:{fence.line}"
+            label = platform_label(markdown, fence.line, fence.text)
+            checked += 1
+            if label is None:
+                unlabelled.append(where)
+                continue
+            chosen = re.search(r'data-platform="([^"]+)"', fence.info)
+            if chosen and parse_platform(chosen[1]).stamp not in label:
+                mislabelled.append(f"{where}: {chosen[1]} but labelled {label!r}")
+    assert checked > 20
+    assert unlabelled == [], "sessions without a platform label"
+    assert mislabelled == []
+
+
+def test_the_platform_label_check_tells_labels_from_other_prose(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "Some prose that happens to mention `joyent_20180315T000000Z`.\n\n"
+        "```\n# uname -v\n```\n\n"
+        "*Platform: `joyent_20180315T000000Z`, before OS-7080.\n"
+        "Second line of the caption.*\n\n"
+        "    ```\n    # uname -v\n    ```\n\n"
+        "*Platform: before the fix.*\n\n"
+        "```\n# uname -v\n```\n",
+        encoding="utf-8",
+    )
+    assert platform_label(page, 3, "# uname -v") is None
+    assert platform_label(page, 10, "# uname -v") is not None
+    assert platform_label(page, 16, "# uname -v") is None  # names no platform
+    race = "$ hvmdoc race --bhyve 1 --kvm 1\nplatform 20180315T000000Z (pre-fix), cpu intel"
+    assert platform_label(page, 3, race) == "platform 20180315T000000Z (pre-fix), cpu intel"
