@@ -43,6 +43,9 @@ LAYERS: tuple[tuple[str, str, str, str], ...] = (
     ),
 )
 INDEX = "api/index.md"
+#: Front matter of every API page: Material's search ranks its many small entries
+#: (one per function) below the story and the guides.
+FRONT_MATTER = "---\nsearch:\n  boost: 0.5\n---\n"
 #: Marks a page as generated. It goes after the H1: MkDocs takes a page's title
 #: from an H1 only when it is the page's first element, and falls back to the
 #: file name ("Index", "Model") when a comment comes first.
@@ -65,6 +68,7 @@ def pages() -> dict[str, str]:
     """docs/-relative path -> Markdown, for every layer that has modules, plus the index."""
     result: dict[str, str] = {}
     index = [
+        FRONT_MATTER,
         "# API reference",
         "",
         HEADER,
@@ -80,6 +84,7 @@ def pages() -> dict[str, str]:
             continue
         index.append(f"- [{title}]({Path(page).name}): {summary}")
         body = [
+            FRONT_MATTER,
             f"# {title}: `{package}`",
             "",
             HEADER,

@@ -179,6 +179,19 @@ def test_search_index_finds_smartos_kvm_on_the_mdb_page(built_site: Built) -> No
     assert "story/who-holds-it/" in hits
 
 
+def test_search_ranks_story_pages_up_and_api_pages_down(built_site: Built) -> None:
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text())
+    # Quoted names and dotted paths are split into words ("SmartOS KVM" -> smartos, kvm).
+    assert '"' in index["config"]["separator"] and "\\." in index["config"]["separator"]
+    boosts: dict[str, set[float]] = {}
+    for doc in index["docs"]:
+        section = doc["location"].split("/")[0]
+        boosts.setdefault(section, set()).add(doc.get("boost", 1))
+    assert boosts["story"] == {2}
+    assert boosts["api"] == {0.5}
+    assert boosts["workshop"] == {1}
+
+
 def test_every_page_has_the_copy_script_and_styles(built_site: Built) -> None:
     for path in html_pages(built_site.site):
         page = path.read_text(encoding="utf-8")
