@@ -3,10 +3,13 @@
 Each page documents one subpackage (``hvmdoc.model``, ``hvmdoc.formats``,
 ``hvmdoc.tools``, ``hvmdoc.sessions``) with one ``:::`` block and mkdocstrings'
 ``show_submodules`` option, so the Python handler renders every module of the
-package from the docstrings at build time: a module added or removed needs no
-change here. A page exists only for a package that exists (with an
-``__init__.py``; mkdocstrings cannot load namespace packages), so the set of
-pages is what ``hvmdoc docs --check`` watches.
+package from the docstrings at build time. The block's ``members`` lists the
+package's public modules only: what the package re-exports (its ``__all__``)
+is documented once, in its own module, not a second time at the package level.
+A module added or removed needs no change here, but the page must be written
+again (``hvmdoc docs``; ``hvmdoc docs --check`` and the drift test notice). A
+page exists only for a package that exists (with an ``__init__.py``;
+mkdocstrings cannot load namespace packages).
 """
 
 from __future__ import annotations
@@ -94,6 +97,7 @@ def pages() -> dict[str, str]:
             f"::: {package}",
             "    options:",
             "      show_submodules: true",
+            f"      members: [{', '.join(name.rsplit('.', 1)[1] for name in names)}]",
             "      show_root_heading: false",
             "      show_root_toc_entry: false",
         ]

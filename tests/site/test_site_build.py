@@ -192,6 +192,22 @@ def test_search_ranks_story_pages_up_and_api_pages_down(built_site: Built) -> No
     assert boosts["workshop"] == {1}
 
 
+def test_api_pages_document_each_object_once(built_site: Built) -> None:
+    """A package's re-exports are documented in their module only: every object's
+    anchor is ``package.module.…``, never ``package.Name`` as well."""
+    from hvmdoc.docsgen import api_pages
+
+    for page, package, _title, _summary in api_pages.LAYERS:
+        modules = {name.rsplit(".", 1)[1] for name in api_pages.modules(package)}
+        if not modules:
+            continue
+        ids = parse_html(html_for(DOCS / page, built_site.site)).ids
+        objects = [i for i in ids if i.startswith(f"{package}.")]
+        assert objects, page
+        outside = sorted(i for i in objects if i[len(package) + 1 :].split(".")[0] not in modules)
+        assert outside == [], f"{page}: documented at the package level too"
+
+
 def test_every_page_has_the_copy_script_and_styles(built_site: Built) -> None:
     for path in html_pages(built_site.site):
         page = path.read_text(encoding="utf-8")
