@@ -208,6 +208,36 @@ def test_palette_toggle_switches_between_light_and_dark(chromium: Any, server: s
     assert third == first
 
 
+def test_a_narrow_screen_clips_no_session_note_and_splits_no_name_in_a_table(
+    chromium: Any, server: str
+) -> None:
+    """On a 390 px phone: the "replayed by the test suite" line under a session ends
+    inside the screen, and code in a table breaks only at its spaces (the table
+    scrolls in its own box; the page does not)."""
+    context = guarded_context(chromium, server, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server + MDB_PAGE, wait_until="networkidle")
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('.md-content__inner > .hvmdoc.highlight')]
+        .map(block => block.getBoundingClientRect().right
+             - parseFloat(getComputedStyle(block, '::after').paddingRight)
+             - document.documentElement.clientWidth)"""
+    )
+    split: list[str] = []
+    for path in ("story/the-lock/", "model/"):
+        page.goto(server + path, wait_until="networkidle")
+        split += page.evaluate(
+            """() => [...document.querySelectorAll('.md-typeset table code')]
+            .filter(code => !/[\\s-]/.test(code.textContent) && code.getClientRects().length > 1)
+            .map(code => code.textContent)"""
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    context.close()
+    assert overflow and max(overflow) < 0, overflow
+    assert split == []
+    assert context.foreign == []
+
+
 def test_screenshots_of_home_and_a_session_page(chromium: Any, server: str) -> None:
     TEST_OUTPUT.mkdir(exist_ok=True)
     context = guarded_context(chromium, server, viewport={"width": 1280, "height": 900})
