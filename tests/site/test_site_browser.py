@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from sitelib import (
@@ -40,6 +41,10 @@ class Crawl:
     failed_requests: list[str] = field(default_factory=list)
     images_without_alt: list[str] = field(default_factory=list)
     copy_texts: dict[str, list[str]] = field(default_factory=dict)
+    #: page -> the ids of every element in its live DOM
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    #: page -> the absolute href of every link on it that has a #fragment
+    fragment_links: dict[str, list[str]] = field(default_factory=dict)
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +100,15 @@ def crawl(chromium: Any, built_site: Built, server: str) -> Crawl:
         relative = str(path.relative_to(built_site.site))
         url_path = relative.removesuffix("index.html")
         current["path"] = url_path or "/"
-        # "load", not "networkidle" (which idles 500 ms a page): requests made
-        # later still pass the context's route and are recorded.
-        page.goto(server + url_path, wait_until="load")
+        # Wait for the network to go idle (500 ms without a request), so what a
+        # page requests late (the search worker's index, a lazy script) is made,
+        # routed and recorded against this page before the next one loads.
+        page.goto(server + url_path, wait_until="networkidle")
         record.pages.append(url_path)
+        record.ids[url_path] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+        record.fragment_links[url_path] = page.eval_on_selector_all(
+            "a[href*='#']", "els => els.map(e => e.href)"
+        )
         for source in page.eval_on_selector_all(
             "img", "els => els.filter(e => !(e.getAttribute('alt') || '').trim()).map(e => e.src)"
         ):
@@ -126,6 +136,29 @@ def test_no_request_goes_to_any_host_but_the_local_server(crawl: Crawl) -> None:
 def test_every_local_request_succeeds(crawl: Crawl) -> None:
     failed = [f for f in crawl.failed_requests if not f.startswith("404.html")]
     assert failed == []
+
+
+def test_every_internal_anchor_resolves_to_an_element_in_the_live_page(crawl: Crawl) -> None:
+    """Each #fragment link to a page of the site names an element id in that page's
+    live DOM (the build test checks the static HTML; this one the page as shown)."""
+    broken: list[str] = []
+    checked = 0
+    for source, hrefs in crawl.fragment_links.items():
+        for href in hrefs:
+            if not href.startswith(crawl.base):
+                continue
+            parts = urlsplit(href.removeprefix(crawl.base))
+            if not parts.fragment:
+                continue
+            target = parts.path
+            ids = crawl.ids.get(target)
+            if ids is None:
+                broken.append(f"{source or '/'} -> {href} (page not crawled)")
+            elif unquote(parts.fragment) not in ids:
+                broken.append(f"{source or '/'} -> {href}")
+            checked += 1
+    assert checked > 100
+    assert broken == []
 
 
 def test_every_image_has_alt_text_in_the_rendered_page(crawl: Crawl) -> None:
