@@ -127,12 +127,28 @@ def _arrow(path: str, *, panic: bool = False, dashed: bool = False) -> str:
     )
 
 
+def _line_x(start: tuple[float, float], end: tuple[float, float], y: float) -> float:
+    """The x of the straight line from ``start`` to ``end`` at height ``y``."""
+    (x0, y0), (x1, y1) = start, end
+    return x0 + (x1 - x0) * (y - y0) / (y1 - y0)
+
+
 def lock_states_svg() -> str:
-    """The lock's states and transitions (pc_hvm.c, before OS-7080)."""
-    free = _Box(450, 95, 230, 70)
-    bhyve = _Box(170, 300, 250, 70)
-    kvm = _Box(730, 300, 270, 70)
-    panic = _Box(450, 470, 380, 64)
+    """The lock's states and transitions (pc_hvm.c, before OS-7080).
+
+    ``free`` sits on top, the two held states below it on either side, and the
+    panic between them: every wrong release, from any of the three states, is a
+    short arrow into it. Each hold is an outer curve labelled outside it; each
+    release a straight line labelled on its inner side, clear of the arrow from
+    ``free`` down to the panic.
+    """
+    free = _Box(500, 75, 240, 70)
+    bhyve = _Box(145, 330, 250, 70)
+    kvm = _Box(850, 330, 270, 70)
+    panic = _Box(500, 330, 340, 64)
+    bhyve_rele = ((bhyve.x + 55, bhyve.top), (free.left + 15, free.bottom))
+    kvm_rele = ((kvm.x - 55, kvm.top), (free.right - 15, free.bottom))
+    label_y = 255  # the release labels' first line, below the middle of their lines
     body = [
         free.draw(FREE),
         _text(free.x, free.y - 6, "free", size=18, weight="bold"),
@@ -153,57 +169,82 @@ def lock_states_svg() -> str:
             family=MONO,
             fill=PANIC_INK,
         ),
-        # free -> bhyve (hold) and back (rele)
-        _arrow(
-            f"M {free.left:g} {free.y - 10:g} C 210 70, 140 150, {bhyve.x - 40:g} {bhyve.top:g}"
-        ),
-        _text(175, 42, "hvm_excl_hold(\u201cbhyve\u201d)", size=13, family=MONO, anchor="middle"),
-        _text(175, 60, "first bhyve VM created", size=12, fill=MUTED),
-        _arrow(
-            f"M {bhyve.x + 50:g} {bhyve.top:g} C 260 200, 300 150, "
-            f"{free.left + 20:g} {free.bottom:g}"
-        ),
-        _text(365, 190, "hvm_excl_rele(\u201cbhyve\u201d)", size=13, family=MONO),
-        _text(365, 208, "last bhyve VM destroyed", size=12, fill=MUTED),
-        # free -> KVM (hold) and back (rele)
-        _arrow(f"M {free.right:g} {free.y - 10:g} C 690 70, 770 150, {kvm.x + 40:g} {kvm.top:g}"),
-        _text(725, 42, "hvm_excl_hold(\u201cSmartOS KVM\u201d)", size=13, family=MONO),
-        _text(725, 60, "first open of /dev/kvm", size=12, fill=MUTED),
-        _arrow(
-            f"M {kvm.x - 50:g} {kvm.top:g} C 640 200, 600 150, {free.right - 20:g} {free.bottom:g}"
-        ),
-        _text(535, 240, "hvm_excl_rele(\u201cSmartOS KVM\u201d)", size=13, family=MONO),
-        _text(535, 258, "last close of /dev/kvm", size=12, fill=MUTED),
-        # self loops: a hold while held fails
-        _arrow(
-            f"M {bhyve.left + 30:g} {bhyve.bottom:g} C {bhyve.left + 10:g} 390, "
-            f"{bhyve.left + 110:g} 390, {bhyve.left + 90:g} {bhyve.bottom:g}"
+        # free -> bhyve (hold, outer curve) and back (rele, straight, inner)
+        _arrow(f"M {free.left:g} {free.y - 12:g} C 260 50, 95 150, {bhyve.x - 45:g} {bhyve.top:g}"),
+        _text(170, 38, "hvm_excl_hold(\u201cbhyve\u201d)", size=13, family=MONO),
+        _text(170, 56, "first bhyve VM created", size=12, fill=MUTED),
+        _arrow("M {:g} {:g} L {:g} {:g}".format(*bhyve_rele[0], *bhyve_rele[1])),
+        _text(
+            _line_x(*bhyve_rele, label_y) + 12,
+            label_y,
+            "hvm_excl_rele(\u201cbhyve\u201d)",
+            size=13,
+            family=MONO,
+            anchor="start",
         ),
         _text(
-            bhyve.left + 60, 400, "any hold \u2192 B_FALSE", size=13, family=MONO, anchor="middle"
+            _line_x(*bhyve_rele, label_y) + 12,
+            label_y + 18,
+            "last bhyve VM destroyed",
+            size=12,
+            fill=MUTED,
+            anchor="start",
         ),
-        _arrow(
-            f"M {kvm.right - 30:g} {kvm.bottom:g} C {kvm.right - 10:g} 390, "
-            f"{kvm.right - 110:g} 390, {kvm.right - 90:g} {kvm.bottom:g}"
+        # free -> KVM (hold, outer curve) and back (rele, straight, inner)
+        _arrow(f"M {free.right:g} {free.y - 12:g} C 740 50, 905 150, {kvm.x + 45:g} {kvm.top:g}"),
+        _text(830, 38, "hvm_excl_hold(\u201cSmartOS KVM\u201d)", size=13, family=MONO),
+        _text(830, 56, "first open of /dev/kvm", size=12, fill=MUTED),
+        _arrow("M {:g} {:g} L {:g} {:g}".format(*kvm_rele[0], *kvm_rele[1])),
+        _text(
+            _line_x(*kvm_rele, label_y) - 12,
+            label_y,
+            "hvm_excl_rele(\u201cSmartOS KVM\u201d)",
+            size=13,
+            family=MONO,
+            anchor="end",
         ),
         _text(
-            kvm.right - 60, 400, "any hold \u2192 B_FALSE", size=13, family=MONO, anchor="middle"
+            _line_x(*kvm_rele, label_y) - 12,
+            label_y + 18,
+            "last close of /dev/kvm",
+            size=12,
+            fill=MUTED,
+            anchor="end",
         ),
-        # a release by anyone but the holder panics
+        # self loops under the held states: a hold while held fails
         _arrow(
-            f"M {bhyve.right - 20:g} {bhyve.bottom:g} L {panic.left + 40:g} {panic.top:g}",
-            panic=True,
-            dashed=True,
+            f"M {bhyve.x - 70:g} {bhyve.bottom:g} C {bhyve.x - 90:g} 420, "
+            f"{bhyve.x + 10:g} 420, {bhyve.x - 10:g} {bhyve.bottom:g}"
+        ),
+        _text(bhyve.x - 40, 440, "any hold \u2192 B_FALSE", size=13, family=MONO),
+        _arrow(
+            f"M {kvm.x + 70:g} {kvm.bottom:g} C {kvm.x + 90:g} 420, "
+            f"{kvm.x - 10:g} 420, {kvm.x + 10:g} {kvm.bottom:g}"
+        ),
+        _text(kvm.x + 40, 440, "any hold \u2192 B_FALSE", size=13, family=MONO),
+        # a release by anyone but the holder panics, from each of the three states
+        _arrow(
+            f"M {free.x:g} {free.bottom:g} L {panic.x:g} {panic.top:g}", panic=True, dashed=True
         ),
         _arrow(
-            f"M {kvm.left + 20:g} {kvm.bottom:g} L {panic.right - 40:g} {panic.top:g}",
-            panic=True,
-            dashed=True,
+            f"M {bhyve.right:g} {bhyve.y:g} L {panic.left:g} {panic.y:g}", panic=True, dashed=True
+        ),
+        _arrow(f"M {kvm.left:g} {kvm.y:g} L {panic.right:g} {panic.y:g}", panic=True, dashed=True),
+        _text(
+            panic.x,
+            panic.bottom + 28,
+            "hvm_excl_rele(c) with c \u2260 holder",
+            size=13,
+            family=MONO,
+            fill=PANIC_INK,
         ),
         _text(
-            450, 375, "hvm_excl_rele(c) with c \u2260 holder", size=13, family=MONO, fill=PANIC_INK
+            panic.x,
+            panic.bottom + 46,
+            "from any state, free included",
+            size=12,
+            fill=PANIC_INK,
         ),
-        _text(450, 393, "(also when the lock is free)", size=12, fill=PANIC_INK),
     ]
     desc = (
         "The HVM exclusion lock has three states: free (hvm_excl_holder is NULL), held by "
@@ -215,7 +256,7 @@ def lock_states_svg() -> str:
         "own included. hvm_excl_rele by anyone but the holder, or while the lock is free, "
         "fails VERIFY(consumer == hvm_excl_holder) and panics the kernel."
     )
-    return _svg(900, 520, "States of the HVM exclusion lock (pc_hvm.c)", desc, body)
+    return _svg(1000, 470, "States of the HVM exclusion lock (pc_hvm.c)", desc, body)
 
 
 #: The seed's stacks, outermost caller first: (module, function+offset).

@@ -104,13 +104,13 @@ class VmadmError(ModelError):
 
 
 class UnknownVM(VmadmError):
-    """No VM with that uuid or alias (vmload ``getVmobj``: "VM <uuid> not found in zoneadm")."""
+    """No VM with that uuid or alias (vmload ``getVmobj``: ``VM <uuid> not found in zoneadm``)."""
 
     code = "ENOENT"
 
 
 class InvalidUUID(VmadmError):
-    """Not a uuid (``vmadm.js`` ``getUUID()``: "Invalid or missing UUID for <command>")."""
+    """Not a uuid (``vmadm.js`` ``getUUID()``: ``Invalid or missing UUID for <command>``)."""
 
     code = "EINVAL"
     vmadm_exit_status = 2
@@ -121,7 +121,7 @@ class VMStateError(VmadmError):
 
 
 class AlreadyRunning(VMStateError):
-    """``VM.start`` of a running VM: "VM <uuid> is already 'running'" (vmadm exits 0)."""
+    """``VM.start`` of a running VM: ``VM <uuid> is already 'running'`` (vmadm exits 0)."""
 
     code = "EALREADYRUNNING"
     vmadm_exit_status = 0
@@ -142,7 +142,7 @@ class StopUnsupported(VmadmError):
 
 
 class UnknownBrand(VmadmError):
-    """``VM.create`` validation: 'Invalid brand while validating payload: "<brand>"'."""
+    """``VM.create`` validation: ``Invalid brand while validating payload: "<brand>"``."""
 
     code = "EINVAL"
 

@@ -590,8 +590,8 @@ class Host:
         """``vmadm create`` (``VM.js`` ``exports.create`` → ``createVM()``): a new,
         stopped VM (started if ``autoboot`` is true).
 
-        Checks the brand (``VM.js``: 'Invalid brand while validating payload:
-        "<brand>"'), ``ram``/``max_physical_memory`` and ``alias``. A missing
+        Checks the brand (``VM.js``: ``Invalid brand while validating payload:
+        "<brand>"``), ``ram``/``max_physical_memory`` and ``alias``. A missing
         uuid is generated deterministically from the host's seed.
         """
         with self._lock:

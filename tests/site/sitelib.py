@@ -231,6 +231,55 @@ class LinkParser(HTMLParser):
                 self.resources.append((tag, attribute, value))
 
 
+#: Elements whose text a reader reads as one block (a paragraph, a cell, a heading).
+BLOCK_TAGS = frozenset(
+    {"p", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption"}
+)
+#: Elements whose text is not prose: code, and what the browser never shows as text.
+SKIPPED_TAGS = frozenset({"pre", "code", "kbd", "script", "style", "svg", "template"})
+
+
+class BlockTextParser(HTMLParser):
+    """The prose of a page, block by block: each block element's own text, code left out.
+
+    Text inside ``<code>``/``<pre>`` (and scripts, styles, inline SVG) is skipped;
+    text of a nested block (a ``<p>`` in an ``<li>``) belongs to the innermost one.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self._open: list[tuple[str, list[str]]] = []
+        self._skipping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIPPED_TAGS:
+            self._skipping.append(tag)
+        elif tag in BLOCK_TAGS and not self._skipping:
+            self._open.append((tag, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skipping:
+            if tag == self._skipping[-1]:
+                self._skipping.pop()
+            return
+        if tag in BLOCK_TAGS and self._open and self._open[-1][0] == tag:
+            _, parts = self._open.pop()
+            self.blocks.append(" ".join("".join(parts).split()))
+
+    def handle_data(self, data: str) -> None:
+        if self._open and not self._skipping:
+            self._open[-1][1].append(data)
+
+
+def block_texts(page: str) -> list[str]:
+    """The prose blocks of one HTML page (see `BlockTextParser`)."""
+    parser = BlockTextParser()
+    parser.feed(page)
+    parser.close()
+    return parser.blocks
+
+
 def parse_html(path: Path) -> LinkParser:
     """Parse one built page."""
     parser = LinkParser()

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from sitelib import (
@@ -40,6 +41,10 @@ class Crawl:
     failed_requests: list[str] = field(default_factory=list)
     images_without_alt: list[str] = field(default_factory=list)
     copy_texts: dict[str, list[str]] = field(default_factory=dict)
+    #: page -> the ids of every element in its live DOM
+    ids: dict[str, set[str]] = field(default_factory=dict)
+    #: page -> the absolute href of every link on it that has a #fragment
+    fragment_links: dict[str, list[str]] = field(default_factory=dict)
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +100,15 @@ def crawl(chromium: Any, built_site: Built, server: str) -> Crawl:
         relative = str(path.relative_to(built_site.site))
         url_path = relative.removesuffix("index.html")
         current["path"] = url_path or "/"
-        # "load", not "networkidle" (which idles 500 ms a page): requests made
-        # later still pass the context's route and are recorded.
-        page.goto(server + url_path, wait_until="load")
+        # Wait for the network to go idle (500 ms without a request), so what a
+        # page requests late (the search worker's index, a lazy script) is made,
+        # routed and recorded against this page before the next one loads.
+        page.goto(server + url_path, wait_until="networkidle")
         record.pages.append(url_path)
+        record.ids[url_path] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+        record.fragment_links[url_path] = page.eval_on_selector_all(
+            "a[href*='#']", "els => els.map(e => e.href)"
+        )
         for source in page.eval_on_selector_all(
             "img", "els => els.filter(e => !(e.getAttribute('alt') || '').trim()).map(e => e.src)"
         ):
@@ -126,6 +136,29 @@ def test_no_request_goes_to_any_host_but_the_local_server(crawl: Crawl) -> None:
 def test_every_local_request_succeeds(crawl: Crawl) -> None:
     failed = [f for f in crawl.failed_requests if not f.startswith("404.html")]
     assert failed == []
+
+
+def test_every_internal_anchor_resolves_to_an_element_in_the_live_page(crawl: Crawl) -> None:
+    """Each #fragment link to a page of the site names an element id in that page's
+    live DOM (the build test checks the static HTML; this one the page as shown)."""
+    broken: list[str] = []
+    checked = 0
+    for source, hrefs in crawl.fragment_links.items():
+        for href in hrefs:
+            if not href.startswith(crawl.base):
+                continue
+            parts = urlsplit(href.removeprefix(crawl.base))
+            if not parts.fragment:
+                continue
+            target = parts.path
+            ids = crawl.ids.get(target)
+            if ids is None:
+                broken.append(f"{source or '/'} -> {href} (page not crawled)")
+            elif unquote(parts.fragment) not in ids:
+                broken.append(f"{source or '/'} -> {href}")
+            checked += 1
+    assert checked > 100
+    assert broken == []
 
 
 def test_every_image_has_alt_text_in_the_rendered_page(crawl: Crawl) -> None:
@@ -173,11 +206,20 @@ def test_search_for_smartos_kvm_finds_the_mdb_page(chromium: Any, server: str) -
     search = page.locator("input.md-search__input")
     search.click()
     search.press_sequentially("SmartOS KVM", delay=20)  # Material searches on key events
-    results = page.locator(".md-search-result__link")
+    results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=10_000)
-    hrefs = results.evaluate_all("els => els.map(e => e.href)")
+    # One item per page, best first; its first link is the page itself. The worker
+    # answers every key stroke: read until two reads 250 ms apart agree.
+    read = "els => els.map(e => e.querySelector('.md-search-result__link').href)"
+    hrefs: list[str] = []
+    for _ in range(20):
+        page.wait_for_timeout(250)
+        now = results.evaluate_all(read)
+        if now == hrefs:
+            break
+        hrefs = now
     context.close()
-    assert any(MDB_PAGE in href for href in hrefs), hrefs
+    assert any(MDB_PAGE in href for href in hrefs[:3]), hrefs[:5]
     assert context.foreign == []
 
 
@@ -197,6 +239,36 @@ def test_palette_toggle_switches_between_light_and_dark(chromium: Any, server: s
     context.close()
     assert {first, second} == {"default", "slate"}
     assert third == first
+
+
+def test_a_narrow_screen_clips_no_session_note_and_splits_no_name_in_a_table(
+    chromium: Any, server: str
+) -> None:
+    """On a 390 px phone: the "replayed by the test suite" line under a session ends
+    inside the screen, and code in a table breaks only at its spaces (the table
+    scrolls in its own box; the page does not)."""
+    context = guarded_context(chromium, server, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server + MDB_PAGE, wait_until="networkidle")
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('.md-content__inner > .hvmdoc.highlight')]
+        .map(block => block.getBoundingClientRect().right
+             - parseFloat(getComputedStyle(block, '::after').paddingRight)
+             - document.documentElement.clientWidth)"""
+    )
+    split: list[str] = []
+    for path in ("story/the-lock/", "model/"):
+        page.goto(server + path, wait_until="networkidle")
+        split += page.evaluate(
+            """() => [...document.querySelectorAll('.md-typeset table code')]
+            .filter(code => !/[\\s-]/.test(code.textContent) && code.getClientRects().length > 1)
+            .map(code => code.textContent)"""
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    context.close()
+    assert overflow and max(overflow) < 0, overflow
+    assert split == []
+    assert context.foreign == []
 
 
 def test_screenshots_of_home_and_a_session_page(chromium: Any, server: str) -> None:

@@ -5,8 +5,10 @@ One build per test session (``built_site``); these tests only read it.
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -17,6 +19,7 @@ from sitelib import (
     DOCS,
     ROOT,
     Built,
+    block_texts,
     html_for,
     html_pages,
     html_session_blocks,
@@ -176,8 +179,234 @@ def test_search_index_finds_smartos_kvm_on_the_mdb_page(built_site: Built) -> No
     assert "story/who-holds-it/" in hits
 
 
+def test_search_ranks_story_pages_up_and_api_pages_down(built_site: Built) -> None:
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text())
+    # Quoted names and dotted paths are split into words ("SmartOS KVM" -> smartos, kvm).
+    assert '"' in index["config"]["separator"] and "\\." in index["config"]["separator"]
+    boosts: dict[str, set[float]] = {}
+    for doc in index["docs"]:
+        section = doc["location"].split("/")[0]
+        boosts.setdefault(section, set()).add(doc.get("boost", 1))
+    assert boosts["story"] == {2}
+    assert boosts["api"] == {0.5}
+    assert boosts["workshop"] == {1}
+
+
+def test_api_pages_document_each_object_once(built_site: Built) -> None:
+    """A package's re-exports are documented in their module only: every object's
+    anchor is ``package.module.…``, never ``package.Name`` as well."""
+    from hvmdoc.docsgen import api_pages
+
+    for page, package, _title, _summary in api_pages.LAYERS:
+        modules = {name.rsplit(".", 1)[1] for name in api_pages.modules(package)}
+        if not modules:
+            continue
+        ids = parse_html(html_for(DOCS / page, built_site.site)).ids
+        objects = [i for i in ids if i.startswith(f"{package}.")]
+        assert objects, page
+        outside = sorted(i for i in objects if i[len(package) + 1 :].split(".")[0] not in modules)
+        assert outside == [], f"{page}: documented at the package level too"
+
+
 def test_every_page_has_the_copy_script_and_styles(built_site: Built) -> None:
     for path in html_pages(built_site.site):
         page = path.read_text(encoding="utf-8")
         assert "javascripts/hvmdoc-copy.js" in page, path
         assert "assets/stylesheets/hvmdoc.css" in page, path
+
+
+#: reStructuredText that Markdown leaves as it is: an interpreted-text role
+#: (``:func:`x` ``), a section underline, a directive, the ``::`` literal marker.
+_REST_ROLE = re.compile(r":(?:py:)?(?:func|class|mod|meth|attr|exc|data|obj|ref|doc|term):")
+_REST_UNDERLINE = re.compile(r"^(?:={4,}|-{4,}|~{4,}|\^{4,})")
+_REST_DIRECTIVE = re.compile(r"(?:^|\s)\.\. [a-z-]+::")
+
+
+def rest_leftovers(page: str) -> list[str]:
+    """The prose blocks of a built page that still carry reST markup."""
+    found = []
+    for text in block_texts(page):
+        if (
+            _REST_ROLE.search(text)
+            or _REST_UNDERLINE.match(text)
+            or _REST_DIRECTIVE.search(text)
+            or text.endswith("::")
+        ):
+            found.append(text)
+    return found
+
+
+def test_the_rest_detector_catches_each_kind_of_leftover() -> None:
+    assert rest_leftovers(
+        "<p>See :func:<code>hold</code>.</p><li>:class:`Host`</li>"
+        "<p>==== ====</p><p>.. note:: careful</p><p>For example::</p><td>::</td>"
+    ) == [
+        "See :func:.",
+        ":class:`Host`",
+        "==== ====",
+        ".. note:: careful",
+        "For example::",
+        "::",
+    ]
+    # mdb dcmds, DTrace probe names and code are not reST.
+    assert (
+        rest_leftovers(
+            "<p>Run <code>hvm_excl_holder::print</code>: it reads the lock.</p>"
+            "<p>::print of a boolean_t</p><td>dtrace:::BEGIN fires first</td>"
+            "<pre><code>:func:`x`\nExample::\n====</code></pre>"
+        )
+        == []
+    )
+
+
+def test_no_page_shows_leftover_restructuredtext(built_site: Built) -> None:
+    found = {
+        str(path.relative_to(built_site.site)): leftovers
+        for path in html_pages(built_site.site)
+        if (leftovers := rest_leftovers(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+#: Every element a page of this site may use: HTML's, and inline SVG's (icons).
+_KNOWN_TAG_NAMES = """
+    a abbr address article aside audio b bdi bdo blockquote body br button canvas caption
+    cite code col colgroup data datalist dd del details dfn dialog div dl dt em embed
+    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 head header hgroup hr html i
+    iframe img input ins kbd label legend li link main map mark menu meta meter nav
+    noscript object ol optgroup option output p picture pre progress q rp rt ruby s samp
+    script search section select slot small source span strong style sub summary sup
+    table tbody td template textarea tfoot th thead time title tr track u ul var video wbr
+    svg g path rect circle ellipse line polyline polygon text tspan defs marker use symbol
+    desc lineargradient radialgradient stop clippath mask pattern foreignobject
+"""
+KNOWN_TAGS = frozenset(_KNOWN_TAG_NAMES.split())
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+
+
+def test_no_page_has_text_swallowed_as_an_unknown_tag(built_site: Built) -> None:
+    """`<uuid>` in a docstring or registry text must reach the reader, not the DOM."""
+    unknown: dict[str, list[str]] = {}
+    for path in html_pages(built_site.site):
+        collector = _TagCollector()
+        collector.feed(path.read_text(encoding="utf-8"))
+        if strange := sorted(collector.tags - KNOWN_TAGS):
+            unknown[str(path.relative_to(built_site.site))] = strange
+    assert unknown == {}
+
+
+def test_assumptions_page_shows_placeholders_as_text(built_site: Built) -> None:
+    page = html_for(DOCS / "model" / "assumptions.md", built_site.site).read_text(encoding="utf-8")
+    text = " ".join(block_texts(page))
+    for needle in (
+        "/zones/<uuid>/root/tmp/vm.log",
+        "'VM <uuid> not found in zoneadm'",
+        "'Unable to start VM <uuid>: '",
+        "'zoneadm: <uuid>: No such zone configured'",
+        "module`function+offset",
+    ):
+        assert needle in text, needle
+
+
+def _heading_text(fragment: str) -> str:
+    """The text of an HTML heading, without its permalink."""
+    fragment = re.sub(r'<a class="headerlink".*?</a>', "", fragment, flags=re.DOTALL)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+def test_every_page_title_starts_with_its_h1(built_site: Built) -> None:
+    """MkDocs titles a page from its H1 only when the H1 comes first; otherwise from its
+    file name ("Cli", "Index"), which shows in the tab, the nav and search results."""
+    wrong: list[str] = []
+    for markdown in markdown_pages():
+        page = html_for(markdown, built_site.site).read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.DOTALL)
+        assert title and h1, markdown
+        title_text, h1_text = _heading_text(title[1]), _heading_text(h1[1])
+        if not title_text.startswith(h1_text):
+            wrong.append(f"{markdown.relative_to(DOCS)}: title {title_text!r}, H1 {h1_text!r}")
+    assert wrong == []
+
+
+#: A platform label: an italic paragraph of its own just before a session,
+#: "*Platform: `joyent_…`, before OS-7080 …*" ("Platforms:" for several, "Symbols:"
+#: for a symbol table), naming at least one platform stamp.
+_LABEL = re.compile(r"^\*(?:Platforms?|Symbols): .*\*$", re.DOTALL)
+_STAMP = re.compile(r"joyent_(\d{8}T\d{6}Z)")
+#: `hvmdoc race` output names its platform in its first line.
+_RACE_HEADER = re.compile(r"^platform (\d{8}T\d{6}Z) \(", re.MULTILINE)
+
+
+def paragraph_before(path: Path, line: int) -> str:
+    """The Markdown paragraph just above line ``line`` (1-based), joined, unindented."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    index = line - 2
+    while index >= 0 and not lines[index].strip():
+        index -= 1
+    end = index
+    while index >= 0 and lines[index].strip():
+        index -= 1
+    return " ".join(text.strip() for text in lines[index + 1 : end + 1])
+
+
+def platform_label(path: Path, line: int, text: str) -> str | None:
+    """What labels a session with its platform (a caption, or its own output), or None."""
+    caption = paragraph_before(path, line)
+    if _LABEL.match(caption) and _STAMP.search(caption):
+        return caption
+    output = text.split("\n", 1)[1] if "\n" in text else ""
+    if text.startswith("$ hvmdoc race") and _RACE_HEADER.match(output):
+        return output.splitlines()[0]
+    return None
+
+
+def test_every_story_session_is_labelled_with_its_platform() -> None:
+    """The story is history: each of its sessions says which platform it reflects,
+    and a block that picks a platform (``data-platform``) is labelled with that one."""
+    from hvmdoc.model.platform import parse_platform
+
+    unlabelled: list[str] = []
+    mislabelled: list[str] = []
+    checked = 0
+    for markdown in sorted((DOCS / "story").glob("*.md")):
+        for fence in session_fences(markdown):
+            where = f"{markdown.relative_to(ROOT)}:{fence.line}"
+            label = platform_label(markdown, fence.line, fence.text)
+            checked += 1
+            if label is None:
+                unlabelled.append(where)
+                continue
+            chosen = re.search(r'data-platform="([^"]+)"', fence.info)
+            if chosen and parse_platform(chosen[1]).stamp not in label:
+                mislabelled.append(f"{where}: {chosen[1]} but labelled {label!r}")
+    assert checked > 20
+    assert unlabelled == [], "sessions without a platform label"
+    assert mislabelled == []
+
+
+def test_the_platform_label_check_tells_labels_from_other_prose(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "Some prose that happens to mention `joyent_20180315T000000Z`.\n\n"
+        "```\n# uname -v\n```\n\n"
+        "*Platform: `joyent_20180315T000000Z`, before OS-7080.\n"
+        "Second line of the caption.*\n\n"
+        "    ```\n    # uname -v\n    ```\n\n"
+        "*Platform: before the fix.*\n\n"
+        "```\n# uname -v\n```\n",
+        encoding="utf-8",
+    )
+    assert platform_label(page, 3, "# uname -v") is None
+    assert platform_label(page, 10, "# uname -v") is not None
+    assert platform_label(page, 16, "# uname -v") is None  # names no platform
+    race = "$ hvmdoc race --bhyve 1 --kvm 1\nplatform 20180315T000000Z (pre-fix), cpu intel"
+    assert platform_label(page, 3, race) == "platform 20180315T000000Z (pre-fix), cpu intel"
