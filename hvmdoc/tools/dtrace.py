@@ -123,20 +123,31 @@ class _Options:
     list_only: bool = False
     zdefs: bool = False
     destructive: bool = False
+    operands: list[str] = field(default_factory=list)
+    """Arguments that are no option's: D's macro arguments ``$1``, ``$2``..."""
 
 
 def _parse_options(ctx: Context) -> _Options | int:
-    """getopt(3C) over ``DTRACE_OPTSTR``; errors as getopt and dtrace print them."""
+    """getopt(3C) over ``DTRACE_OPTSTR``; errors as getopt and dtrace print them.
+
+    As dtrace.c ``main()``'s first pass, an argument that is no option's goes to
+    ``g_argv`` (the macro arguments) and option parsing goes on after it.
+    """
     opts = _Options()
     args = ctx.argv[1:]
     i = 0
     while i < len(args):
         arg = args[i]
-        if not arg.startswith("-") or arg == "-":
-            break  # operands are $1.. macro arguments; unused here
-        if arg == "--":
+        if arg == "--":  # getopt() steps over it; the next argument is an operand
             i += 1
-            break
+            if i < len(args):
+                opts.operands.append(args[i])
+            i += 1
+            continue
+        if not arg.startswith("-") or arg == "-":
+            opts.operands.append(arg)
+            i += 1
+            continue
         j = 1
         while j < len(arg):
             flag = arg[j]
@@ -171,6 +182,18 @@ def _parse_options(ctx: Context) -> _Options | int:
             return 2
         i += 1
     return opts
+
+
+def _check_macro_arguments(text: str, operands: list[str]) -> None:
+    """dt_cc.c ``dt_compile()``: after parsing, the last macro argument must be
+    referenced (``$N``), else ``extraneous argument '%s' ($%d is not
+    referenced)`` (D_MACRO_UNUSED): a D program typed without quotes leaves
+    its words as arguments."""
+    if not operands:
+        return
+    last = len(operands)
+    if re.search(rf"\$\$?{last}(?!\d)", text) is None:
+        raise DCompileError(f"extraneous argument '{operands[-1]}' (${last} is not referenced)")
 
 
 def _spec_text(option: str, text: str, probes: list[ProbeInfo]) -> str:
@@ -574,6 +597,7 @@ def dtrace_command(ctx: Context) -> int | LongRunning:
         try:
             text = _spec_text(option, raw, probes)
             program = parse_program(text)
+            _check_macro_arguments(text, opts.operands)
             matched = _enable(program, probes, opts.zdefs, enablings)
         except DCompileError as exc:
             ctx.err(f"dtrace: invalid probe specifier {raw}: {exc.message}\n")
@@ -627,6 +651,7 @@ def _list(ctx: Context, opts: _Options, probes: list[ProbeInfo]) -> int:
             try:
                 text = _spec_text(option, raw, probes)
                 program = parse_program(text)
+                _check_macro_arguments(text, opts.operands)
             except DCompileError as exc:
                 ctx.err(f"dtrace: invalid probe specifier {raw}: {exc.message}\n")
                 return 1

@@ -12,7 +12,9 @@ seed shows) does with one input line:
   ``$NAME`` / ``${NAME}`` / ``$?`` parameter expansion;
 - ``#`` at the start of an unquoted word begins a comment;
 - ``|`` pipelines, ``;`` / ``&&`` / ``||`` lists, a trailing ``&`` for a
-  background job; ``2>&1``, ``>/dev/null`` and ``2>/dev/null`` redirections.
+  background job; ``2>&1``, ``>/dev/null`` and ``2>/dev/null`` redirections;
+- an unquoted ``(`` or ``)`` is ``syntax error near unexpected token`` (no
+  subshells or function definitions).
 
 Parsing never runs anything: `parse_line` returns a `CommandList`,
 and the shell (`hvmdoc.tools.shell`) expands and runs it. Syntax errors
@@ -39,7 +41,9 @@ __all__ = [
 ]
 
 _BLANKS = " \t"
-_OPERATOR_CHARS = "|&;<>"
+#: bash's metacharacters (``parse.y``); an unquoted ``(`` or ``)`` outside
+#: ``$(...)`` is a syntax error here (no subshells or function definitions).
+_OPERATOR_CHARS = "|&;<>()"
 _NAME_START = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
 _NAME_CHARS = _NAME_START + "0123456789"
 
@@ -346,7 +350,7 @@ def _tokenize(line: str) -> list[_Token]:
         if c == "#":
             break  # a comment: '#' starting a word
         if c in _OPERATOR_CHARS:
-            for op in ("&&", "||", "2>&1", ">>", "|", "&", ";", ">", "<"):
+            for op in ("&&", "||", "2>&1", ">>", "|", "&", ";", ">", "<", "(", ")"):
                 if line.startswith(op, i):
                     tokens.append(_Op(op, i))
                     i += len(op)
@@ -406,6 +410,10 @@ def parse_line(line: str) -> CommandList:
             i += 1
             continue
         op = tok.text
+        if op in {"(", ")"}:
+            # `echo stack()`, a D program typed without its quotes: bash
+            # refuses the line before anything runs
+            raise _unexpected(op)
         if op in {">", ">>", "<", "2>"}:
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if not isinstance(nxt, _WordTok):

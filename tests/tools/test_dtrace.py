@@ -215,3 +215,25 @@ def test_exit_prints_one_newline_not_two(term: Terminal) -> None:
     # no signal, so no g_newline: only main()'s newline after the loop
     out = term.start('dtrace -q -n \'BEGIN { printf("a"); exit(0); } END { printf("b"); }\'')
     assert out == "ab\n"
+
+
+def test_words_left_outside_the_quotes_are_extraneous_macro_arguments(term: Terminal) -> None:
+    # dtrace.c main() keeps non-option arguments as $1..; dt_cc.c dt_compile()
+    # refuses the last one when the program does not reference it
+    out = term.execute("dtrace -n hvm_excl_*:entry stack")
+    assert out == (
+        "dtrace: invalid probe specifier hvm_excl_*:entry: "
+        "extraneous argument 'stack' ($1 is not referenced)\n"
+    )
+    assert term.exit_status == 1
+    out = term.execute("dtrace -n hvm_excl_hold:entry { trace -q }")
+    assert "extraneous argument '}' ($3 is not referenced)" in out
+    assert term.foreground is None
+
+
+def test_the_unquoted_program_of_the_instructor_page_is_a_bash_syntax_error(
+    term: Terminal,
+) -> None:
+    out = term.execute("dtrace -n hvm_excl_*:entry { stack() }")
+    assert out == "-bash: syntax error near unexpected token `('\n"
+    assert term.exit_status == 2

@@ -21,7 +21,7 @@ def test_live_dtrace_reads_firings_as_they_happen(session: HostSession, term: Te
     other.execute(f"vmadm stop -F {TEST_UUID}")
     assert "hvm_excl_rele:entry" in job.read()
     final = job.interrupt()
-    assert final == "\n" and CTRL_C_ECHO not in final
+    assert final == "\n\n" and CTRL_C_ECHO not in final
     assert not job.running and job.interrupt() == ""
 
 
