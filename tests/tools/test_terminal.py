@@ -51,7 +51,7 @@ def test_typing_while_a_job_runs_interrupts_it(term: Terminal) -> None:
     assert isinstance(job, ForegroundJob)
     assert (
         term.execute("echo next")
-        == "dtrace: description 'hvm_excl_*:entry ' matched 2 probes\n\nnext\n"
+        == "dtrace: description 'hvm_excl_*:entry ' matched 2 probes\n\n\nnext\n"
     )
     assert not job.running
 
