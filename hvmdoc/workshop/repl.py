@@ -56,13 +56,21 @@ def editor_reader(term: Term) -> ReadLine:
     """
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import InMemoryHistory
+    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
     from prompt_toolkit.patch_stdout import patch_stdout
     from prompt_toolkit.shortcuts import CompleteStyle
 
     from hvmdoc.workshop.completion import TermCompleter
 
+    keys = KeyBindings()
+
+    @keys.add("c-z")
+    def _suspend_nothing(event: KeyPressEvent) -> None:
+        """Ctrl-Z at bash's prompt does nothing (no literal ``^Z`` is typed)."""
+
     session: PromptSession[str] = PromptSession(
         history=InMemoryHistory(),
+        key_bindings=keys,
         completer=TermCompleter(term),
         complete_style=CompleteStyle.READLINE_LIKE,
         complete_while_typing=False,
@@ -153,21 +161,33 @@ class InterruptFlag:
         self._previous.clear()
 
 
+#: Ctrl-\\ (SIGQUIT) and Ctrl-Z (SIGTSTP): an interactive bash ignores both. A
+#: suspended simulator would also freeze every attached window (they are served
+#: from this process), and it has no job control to bring itself back.
+_IGNORED_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGQUIT", "SIGTSTP") if hasattr(signal, name)
+)
+
+
 class QuitIgnored:
-    """SIGQUIT (Ctrl-\\) ignored at the prompt, as an interactive bash does."""
+    """SIGQUIT (Ctrl-\\) and SIGTSTP (Ctrl-Z) ignored for the whole session, as an
+    interactive bash does; a foreground job turns SIGQUIT into Ctrl-C's flag
+    (`InterruptFlag`), SIGTSTP stays ignored."""
 
     def __init__(self) -> None:
-        self._previous: Callable[[int, FrameType | None], object] | int | None = None
+        self._previous: dict[int, Callable[[int, FrameType | None], object] | int | None] = {}
 
     def __enter__(self) -> QuitIgnored:
-        quit_signal = getattr(signal, "SIGQUIT", None)
-        if quit_signal is not None and threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(quit_signal, signal.SIG_IGN)
+        if threading.current_thread() is threading.main_thread():
+            for number in _IGNORED_SIGNALS:
+                self._previous[number] = signal.signal(number, signal.SIG_IGN)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGQUIT, self._previous)
+        for number, previous in self._previous.items():
+            if previous is not None:
+                signal.signal(number, previous)
+        self._previous.clear()
 
 
 def run_job(job: Job, out: TextIO, flag: InterruptFlag | None = None) -> None:
@@ -203,7 +223,8 @@ def interactive(
     Ctrl-C only interrupts the line editor or a foreground job: while anything
     else runs, SIGINT just raises a flag, so the model is never stopped halfway.
     ``after_command`` runs after each line (``--record`` saves the page there, so
-    closing the window loses nothing). Ctrl-\\ never ends the shell either.
+    closing the window loses nothing). Ctrl-\\ never ends the shell either, and
+    Ctrl-Z never suspends it.
     """
     with QuitIgnored():
         return _interactive(term, read_line, out, after_command)

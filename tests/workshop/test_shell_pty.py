@@ -229,3 +229,32 @@ def test_ctrl_backslash_stops_dtrace_and_never_ends_the_shell(spawn_shell: Spawn
         shell.expect(pexpect.EOF)
         shell.wait()
         assert shell.exitstatus == 0, (mode, shell.signalstatus)
+
+
+def test_ctrl_z_neither_suspends_the_shell_nor_types_a_character(spawn_shell: Spawn) -> None:
+    # Ctrl-Z would stop the whole simulator (and freeze attached windows, which
+    # this process serves); an interactive bash ignores SIGTSTP for itself.
+    for mode in ((), ("--plain",)):
+        shell = spawn_shell("--seed", "3", *mode)
+        _at_prompt(shell)
+        shell.sendline(DTRACE)
+        shell.expect_exact("matched 2 probes")
+        shell.sendcontrol("z")  # the job is in the foreground: SIGTSTP from the tty
+        if not mode:
+            second = spawn_shell("--attach")
+            _at_prompt(second)
+            _run(second, "vmadm start $(vm test)", "Successfully started VM")
+            shell.expect_exact("hvm_excl_hold:entry")  # still tracing, not stopped
+            second.sendline("exit")
+            second.expect(pexpect.EOF)
+        shell.sendintr()
+        _at_prompt(shell)
+        shell.sendcontrol("z")  # at the prompt: nothing, not a literal ^Z
+        shell.sendline("echo after")
+        shell.expect_exact("after\r\n")
+        _at_prompt(shell)
+        assert "command not found" not in shell.before
+        shell.sendline("exit")
+        shell.expect(pexpect.EOF)
+        shell.wait()
+        assert shell.exitstatus == 0, (mode, shell.signalstatus)
