@@ -258,3 +258,21 @@ def test_ctrl_z_neither_suspends_the_shell_nor_types_a_character(spawn_shell: Sp
         shell.expect(pexpect.EOF)
         shell.wait()
         assert shell.exitstatus == 0, (mode, shell.signalstatus)
+
+
+def test_tab_completes_a_field_after_a_comma_and_a_uuid_after_an_option(
+    spawn_shell: Spawn,
+) -> None:
+    shell = spawn_shell("--seed", "3")
+    _at_prompt(shell)
+    shell.send("vmadm list -o alias,sta\t")
+    shell.expect_exact("alias,state")
+    _run(shell, "", "ALIAS", "STATE", "kvm-debian8")
+    shell.send("vmadm start -F 7906\t")  # the options before the UUID do not stop it
+    shell.expect_exact(TEST_UUID)
+    shell.send("\x15")  # Ctrl-U: drop the line
+    shell.send("dtrace -ln 'fbt::hvm_excl_h\t")
+    shell.expect_exact("fbt::hvm_excl_hold")
+    _run(shell, ":entry'", "hvm_excl_hold entry")
+    shell.sendline("exit")
+    shell.expect(pexpect.EOF)
