@@ -1,7 +1,8 @@
 """The read-eval-print loop of ``hvmdoc shell``: line editor, plain input, or a script.
 
 Every line goes to the terminal (`hvmdoc.workshop.api.Term`), ``exit``
-included (the emulated bash prints ``logout`` and closes); the loop itself knows
+included (the emulated bash prints ``logout`` and closes); several lines pasted
+at once run one by one, each shown at its own prompt; the loop itself knows
 only what a terminal window does around a shell: it ends when the terminal
 closes or on Ctrl-D (Ctrl-D in ``mdb -k`` quits mdb, as the real one does), Ctrl-C at a
 prompt gives a fresh prompt, Ctrl-C while ``dtrace`` runs in the foreground stops
@@ -57,6 +58,7 @@ def editor_reader(term: Term) -> ReadLine:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import InMemoryHistory
     from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+    from prompt_toolkit.keys import Keys
     from prompt_toolkit.patch_stdout import patch_stdout
     from prompt_toolkit.shortcuts import CompleteStyle
 
@@ -67,6 +69,26 @@ def editor_reader(term: Term) -> ReadLine:
     @keys.add("c-z")
     def _suspend_nothing(event: KeyPressEvent) -> None:
         """Ctrl-Z at bash's prompt does nothing (no literal ``^Z`` is typed)."""
+
+    #: Lines of a paste after the one accepted (returned with it, split by the
+    #: loop) and the unfinished last line, left in the next prompt to edit.
+    carried: list[str] = []
+    tail: list[str] = []
+
+    @keys.add(Keys.BracketedPaste)
+    def _paste(event: KeyPressEvent) -> None:
+        """Several pasted lines (the site's copy button copies a block's
+        commands) run one by one, as bash reads them: the first now, the others
+        at their own prompts, an unfinished last line waits in the editor."""
+        data = event.data.replace("\r\n", "\n").replace("\r", "\n")
+        if "\n" not in data:
+            event.current_buffer.insert_text(data)
+            return
+        first, *rest = data.split("\n")
+        carried[:] = rest[:-1]
+        tail[:] = [rest[-1]] if rest[-1] else []
+        event.current_buffer.insert_text(first)
+        event.current_buffer.validate_and_handle()
 
     session: PromptSession[str] = PromptSession(
         history=InMemoryHistory(),
@@ -94,11 +116,18 @@ def editor_reader(term: Term) -> ReadLine:
                 daemon=True,
             )
             watcher.start()
+            default = tail.pop() if tail else ""
             try:
-                return session.prompt(prompt)
+                line = session.prompt(prompt, default=default)
             finally:
                 stop.set()
                 watcher.join()
+        if carried:
+            for later in carried:
+                session.history.append_string(later)
+            line = "\n".join([line, *carried])
+            carried.clear()
+        return line
 
     return read
 
@@ -233,36 +262,50 @@ def interactive(
 def _interactive(
     term: Term, read_line: ReadLine, out: TextIO, after_command: Callable[[], None]
 ) -> int:
+    queued: list[str] = []  # the later lines of a paste, each run at its own prompt
     while True:
         with InterruptFlag():
             out.write(term.pending())
             out.flush()
             prompt = term.prompt
-        try:
-            line = read_line(prompt)
-        except KeyboardInterrupt:
-            continue
-        except EOFError:
-            # EOF ends mdb (``$q``) or the login shell (bash prints "logout").
-            line = "$q" if term.in_mdb else "exit"
-            with InterruptFlag():
-                out.write(term.execute(line))
-                after_command()
-            if term.closed:
-                return 0
-            continue
+        if queued:
+            line = queued.pop(0)
+            out.write(prompt + line + "\n")  # as bash shows a line it read from a paste
+            out.flush()
+        else:
+            try:
+                line = read_line(prompt)
+            except KeyboardInterrupt:
+                continue
+            except EOFError:
+                # EOF ends mdb (``$q``) or the login shell (bash prints "logout").
+                line = "$q" if term.in_mdb else "exit"
+                with InterruptFlag():
+                    out.write(term.execute(line))
+                    after_command()
+                if term.closed:
+                    return 0
+                continue
+            pieces = list(input_lines(line))
+            if len(pieces) > 1 and not pieces[-1]:
+                pieces.pop()  # the paste ended with a newline
+            line = pieces[0]
+            queued.extend(pieces[1:])
         with InterruptFlag() as flag:
-            _run_line(term, line, out, flag)
+            if _run_line(term, line, out, flag):
+                queued.clear()  # Ctrl-C flushes the tty's unread input, the rest of a paste
             after_command()
         if term.closed:  # `exit` or `logout`: the shell printed "logout" and ended
             return 0
 
 
-def _run_line(term: Term, line: str, out: TextIO, flag: InterruptFlag) -> None:
-    """One line typed at the prompt: ``reset``, or whatever the terminal runs."""
+def _run_line(term: Term, line: str, out: TextIO, flag: InterruptFlag) -> bool:
+    """One line typed at the prompt: ``reset``, or whatever the terminal runs.
+    True when it ran a foreground job that Ctrl-C stopped."""
     if not term.in_mdb and line.strip() == RESET_WORD:
         out.write(term.reset())
-        return
+        return False
+    stopped = False
     try:
         result = term.start(line)
         if isinstance(result, str):
@@ -270,11 +313,13 @@ def _run_line(term: Term, line: str, out: TextIO, flag: InterruptFlag) -> None:
         else:
             flag.event.clear()  # Ctrl-C from now on is meant for this job
             run_job(result, out, flag)
+            stopped = True
     except HvmdocError:
         raise
     except Exception as exc:  # a bug in hvmdoc must not end a trainee's session
         print(f"hvmdoc: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
     out.flush()
+    return stopped
 
 
 def scripted(term: Term, lines: Iterable[str], out: TextIO) -> int:

@@ -254,3 +254,10 @@ def test_reset_without_a_seed_and_in_hvmdoc_run() -> None:
         "stopped",
         "stopped",
     ]
+
+
+def test_an_unquoted_newline_ends_a_command_as_a_semicolon_does(term: Terminal) -> None:
+    assert term.execute("uname\nhostname\n\nzonename") == "SunOS\nemy-17\nglobal\n"
+    assert term.execute("echo 'a\nb'") == "a\nb\n"  # quoted: part of the word
+    assert term.execute("echo a # comment\necho b") == "a\nb\n"
+    assert term.execute("false ||\necho then") == "then\n"

@@ -276,3 +276,41 @@ def test_tab_completes_a_field_after_a_comma_and_a_uuid_after_an_option(
     _run(shell, ":entry'", "hvm_excl_hold entry")
     shell.sendline("exit")
     shell.expect(pexpect.EOF)
+
+
+def test_pasted_lines_run_one_by_one_with_their_own_prompts(
+    spawn_shell: Spawn, tmp_path: Path
+) -> None:
+    record = tmp_path / "paste.md"
+    shell = spawn_shell("--seed", "3", "--record", str(record))
+    _at_prompt(shell)
+    # a terminal wraps a paste in bracketed-paste marks (the site's copy button
+    # copies every command of a block)
+    shell.send("\x1b[200~uname\nhostname\nzonename\n\x1b[201~")
+    shell.expect_exact("SunOS\r\n")
+    shell.expect_exact(PROMPT + " hostname\r\n")
+    shell.expect_exact("emy-17\r\n")
+    shell.expect_exact(PROMPT + " zonename\r\n")
+    shell.expect_exact("global\r\n")
+    _at_prompt(shell)
+    assert "command not found" not in shell.before
+    # an unfinished last line waits in the editor
+    shell.send("\x1b[200~echo one\r\necho two\x1b[201~")
+    shell.expect_exact("one\r\n")
+    shell.expect_exact("echo two")
+    shell.send("\r")
+    shell.expect_exact("two\r\n")
+    _at_prompt(shell)
+    shell.sendline("exit")
+    shell.expect(pexpect.EOF)
+    page = record.read_text()
+    assert "[root@emy-17 /root]# hostname\nemy-17\n" in page
+    check = subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "check", str(record)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
