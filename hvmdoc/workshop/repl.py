@@ -111,7 +111,7 @@ def editor_reader(term: Term) -> ReadLine:
         with patch_stdout(raw=True):
             watcher = threading.Thread(
                 target=_show_pending,
-                args=(term, stop, give_up),
+                args=(term, prompt, stop, give_up),
                 name="hvmdoc-pending",
                 daemon=True,
             )
@@ -132,13 +132,20 @@ def editor_reader(term: Term) -> ReadLine:
     return read
 
 
+class PromptChanged(Exception):
+    """The prompt being shown is stale: another terminal's ``reboot`` or
+    ``reset`` ended this terminal's ``mdb``, so the shell's prompt is due."""
+
+
 def _show_pending(
-    term: Term, stop: threading.Event, give_up: Callable[[BaseException], None]
+    term: Term, prompt: str, stop: threading.Event, give_up: Callable[[BaseException], None]
 ) -> None:
-    """Until ``stop``, print what background jobs print (through patch_stdout)."""
+    """Until ``stop``, print what background jobs print (through patch_stdout);
+    leave the prompt when it is no longer the terminal's."""
     while not stop.wait(PENDING_INTERVAL):
         try:
             text = term.pending()
+            stale = bool(text) and term.prompt != prompt
         except HvmdocError as exc:  # the serving shell went away: leave the prompt
             give_up(exc)
             return
@@ -147,6 +154,9 @@ def _show_pending(
         if text:
             sys.stdout.write(text)
             sys.stdout.flush()
+        if stale:
+            give_up(PromptChanged())
+            return
 
 
 def can_use_editor(stdin: TextIO, stdout: TextIO) -> bool:
@@ -220,7 +230,8 @@ class QuitIgnored:
 
 
 def run_job(job: Job, out: TextIO, flag: InterruptFlag | None = None) -> None:
-    """Show a foreground job's output as it comes until Ctrl-C, then its exit output.
+    """Show a foreground job's output as it comes until Ctrl-C (or until it ends by
+    itself), then its exit output.
 
     ``flag`` is the caller's active `InterruptFlag` (one is set up here
     otherwise). The tty itself echoes ``^C`` (it is in cooked mode while a job
@@ -235,6 +246,8 @@ def run_job(job: Job, out: TextIO, flag: InterruptFlag | None = None) -> None:
         if chunk:
             out.write(chunk)
             out.flush()
+        if job.done:  # exit(), or the host went away under it: back to the prompt
+            break
     out.write(job.read())
     out.write(job.interrupt())
     out.flush()
@@ -275,7 +288,7 @@ def _interactive(
         else:
             try:
                 line = read_line(prompt)
-            except KeyboardInterrupt:
+            except (KeyboardInterrupt, PromptChanged):
                 continue
             except EOFError:
                 # EOF ends mdb (``$q``) or the login shell (bash prints "logout").

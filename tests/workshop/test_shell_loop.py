@@ -22,6 +22,7 @@ class StubJob:
     def __init__(self) -> None:
         self.reads = 0
         self.interrupted = False
+        self.done = False
 
     def read(self) -> str:
         self.reads += 1

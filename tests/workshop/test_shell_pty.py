@@ -314,3 +314,56 @@ def test_pasted_lines_run_one_by_one_with_their_own_prompts(
         check=False,
     )
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_reboot_from_another_window_ends_mdb_and_dtrace_there_and_says_so(
+    spawn_shell: Spawn, tmp_path: Path
+) -> None:
+    record = tmp_path / "first.md"
+    first = spawn_shell("--seed", "4", "--record", str(record))
+    _at_prompt(first)
+    second = spawn_shell("--attach")
+    _at_prompt(second)
+    _run(first, "vmadm start $(vm test)", "Successfully started VM")
+    first.sendline("mdb -k")
+    first.expect_exact("Loading modules:")
+    first.sendline("hvm_excl_holder::print")
+    first.expect_exact('"bhyve"')
+    first.expect_exact(">")
+
+    _run(second, "reboot", "hvmdoc: host rebooted (seed 4, reboot 1)")
+    # The first window is told at once, and its prompt is the shell's again.
+    first.expect_exact("hvmdoc: host rebooted from another terminal\r\n")
+    _at_prompt(first)
+    _run(first, "echo hvm_excl_holder::print | mdb -k", "0x")
+
+    # A foreground dtrace ends too: back at the prompt without a Ctrl-C.
+    first.sendline(DTRACE)
+    first.expect_exact("matched 2 probes")
+    _run(second, "reboot", "reboot 2)")
+    first.expect_exact("hvmdoc: host rebooted from another terminal\r\n")
+    _at_prompt(first)
+    assert "^C" not in first.before
+    # A background job is reported ended, not silently gone.
+    _run(first, DTRACE + " &", "[1] ")
+    _run(second, "reset", "host reset to the start")
+    first.expect_exact("hvmdoc: host reset from another terminal\r\n")
+    first.expect_exact("[1]+  Killed")
+    _at_prompt(first)
+    _run(first, "uname -v", "joyent_")
+    second.sendline("exit")
+    second.expect(pexpect.EOF)
+    first.sendline("exit")
+    first.expect(pexpect.EOF)
+
+    page = record.read_text()
+    assert "hvmdoc:" not in page.split("---", 2)[2]  # the notices stay out of it
+    check = subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "check", str(record)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr + page
