@@ -31,6 +31,11 @@ PENDING_INTERVAL = 0.2
 
 #: The one line the loop answers itself at the shell prompt (not inside mdb).
 RESET_WORD = "reset"
+#: ``clear`` alone at the shell prompt also clears the window (the emulated
+#: command prints nothing: a transcript has no screen to clear).
+CLEAR_WORD = "clear"
+#: Cursor home, erase the display (terminfo ``clear`` of xterm and most others).
+CLEAR_SCREEN = "\x1b[H\x1b[2J"
 
 ReadLine = Callable[[str], str]
 """Reads one line after showing a prompt; raises EOFError (Ctrl-D) or KeyboardInterrupt."""
@@ -319,6 +324,8 @@ def _run_line(term: Term, line: str, out: TextIO, flag: InterruptFlag) -> bool:
         out.write(term.reset())
         return False
     stopped = False
+    if not term.in_mdb and line.strip() == CLEAR_WORD and _is_terminal(out):
+        out.write(CLEAR_SCREEN)
     try:
         result = term.start(line)
         if isinstance(result, str):
@@ -333,6 +340,13 @@ def _run_line(term: Term, line: str, out: TextIO, flag: InterruptFlag) -> bool:
         print(f"hvmdoc: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
     out.flush()
     return stopped
+
+
+def _is_terminal(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def scripted(term: Term, lines: Iterable[str], out: TextIO) -> int:

@@ -79,7 +79,7 @@ def test_nm_header_and_single_symbol(term: Terminal) -> None:
         ("foo::print", "mdb: failed to dereference symbol: unknown symbol name"),
         ("hvm_excl_holder:print", "mdb: invalid command ':p': unknown dcmd name"),
         ("::walk nothing", "mdb: failed to perform walk: unknown walk name"),
-        ("::dcmds", "mdb: ::dcmds is not emulated by hvmdoc"),
+        ("::dmods", "mdb: ::dmods is not emulated by hvmdoc"),
     ],
 )
 def test_errors(term: Terminal, command: str, error: str) -> None:
@@ -176,3 +176,16 @@ def test_print_after_unregister_and_bad_types() -> None:
     assert term.execute("echo ::walk list | mdb -k") == (
         "mdb: failed to read list_t at 0: no mapping for address\n"
     )
+
+
+def test_help_and_dcmds_in_mdbs_own_words(term: Terminal) -> None:
+    term.execute("mdb -k")
+    text = term.execute("::help")
+    assert text.startswith("\nEach debugger command in mdb is structured as follows:\n")
+    assert "      ::dcmds        ... for a list of dcmds and their descriptions\n" in text
+    listed = term.execute("::dcmds").splitlines()
+    assert "print                    - print the contents of a data structure" in listed
+    assert [line.split()[0] for line in listed] == sorted(line.split()[0] for line in listed)
+    assert term.execute("::help nosuch") == "mdb: unknown command: nosuch\n"
+    # a bare word is an expression: mdb looks it up as a symbol
+    assert term.execute("help") == "mdb: failed to dereference symbol: unknown symbol name\n"

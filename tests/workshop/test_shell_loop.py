@@ -186,3 +186,18 @@ def test_a_paste_switches_prompts_with_mdb_and_ctrl_c_drops_its_rest() -> None:
     assert repl.interactive(term, reader(["dtrace -n x\necho lost", "exit"]), out) == 0
     timer.join()
     assert term.lines == ["dtrace -n x", "exit"]
+
+
+class TtyOut(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_clear_alone_clears_a_terminal_window_and_still_runs() -> None:
+    term, out = StubTerm(), TtyOut()
+    repl.interactive(term, reader(["clear", "exit"]), out)
+    assert out.getvalue().startswith(repl.CLEAR_SCREEN + "ran clear\n")
+    term, plain = StubTerm(), io.StringIO()
+    repl.interactive(term, reader(["clear", "exit"]), plain)
+    assert repl.CLEAR_SCREEN not in plain.getvalue()
+    assert term.lines == ["clear", "exit"]
