@@ -503,6 +503,37 @@ _ALL = (
         "Readers and the workshop need a way to start over; no real host has one.",
         "hvmdoc/tools/shell.py (_reset), hvmdoc/tools/session.py (HostSession.reset)",
     ),
+    Assumption(
+        "tools-mdb-dcmds",
+        "::dcmds lists only the dcmds the emulation runs",
+        "::dcmds prints the emulated dcmds (dcmds, help, nm, print, quit, walk, "
+        "whatis) in mdb's '%-24s - %s' format with mdb_cmds.c's descriptions; ::help "
+        "with no argument prints mdb's own _mdb_help text; ::help NAME is reported "
+        "as not emulated.",
+        "A real mdb -k lists hundreds of dcmds from every loaded module; listing "
+        "those would offer trainees commands the emulation cannot run.",
+        "hvmdoc/tools/mdb.py (MdbSession._dcmds, MdbSession._help)",
+    ),
+    Assumption(
+        "tools-grep",
+        "grep is illumos grep's message texts over a subset of its options",
+        "grep takes -E, -F, -c, -h, -H, -i, -l, -n, -q, -s, -v, -x and -e; "
+        "basic regular expressions are translated to Python's syntax; the usage "
+        "text is that of the illumos-joyent grep.c the sources were read from, "
+        "which may postdate the 2018 platform's.",
+        "The workshop needs grep for the QEMU log and vmadm's output; its messages "
+        "('grep: can't open \"F\"', exit 2) are grep.c's.",
+        "hvmdoc/tools/hostcmds.py (grep_command)",
+    ),
+    Assumption(
+        "tools-clear",
+        "clear prints nothing in a transcript",
+        "The emulated clear succeeds without output; hvmdoc shell clears its "
+        "window itself when clear is typed alone at the shell prompt.",
+        "clear's real output is a terminal control sequence, which a page's "
+        "transcript cannot show.",
+        "hvmdoc/tools/shell.py (_clear), hvmdoc/workshop/repl.py (CLEAR_WORD)",
+    ),
 )
 
 #: id -> Assumption, in the order above.

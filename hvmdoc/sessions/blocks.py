@@ -10,6 +10,7 @@ the first two. Everything wrong with a block is collected as a
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -318,6 +319,15 @@ def _only_snippets(fence: Fence) -> bool:
     return not lines or all(line.startswith("--8<--") for line in lines)
 
 
+def _replaces_host(command: str) -> bool:
+    """True when ``command`` runs ``reboot`` or ``reset`` (a pipeline's or list's command)."""
+    return any(
+        part.split()[0].rsplit("/", 1)[-1] in {"reboot", "reset"}
+        for part in re.split(r"[;&|]", command)
+        if part.split()
+    )
+
+
 def load(page: Page, scenarios: Collection[str] | None = None) -> tuple[Document, list[BlockError]]:
     """Classify ``page``'s fences and split its sessions into steps; collect every error."""
     errors: list[BlockError] = []
@@ -343,8 +353,11 @@ def load(page: Page, scenarios: Collection[str] | None = None) -> tuple[Document
     for block in blocks:
         if not isinstance(block, SessionBlock):
             continue
-        fresh = block.fresh is not None
-        mode = transcript.Mode.SHELL if fresh else modes.get(block.host, transcript.Mode.SHELL)
+        # A reboot or reset in data-setup (another terminal's, recorded by
+        # `hvmdoc shell --record`) ends an mdb an earlier block left open, as it
+        # does in the replay (HostSession.rebooted/reset end every terminal's).
+        restarted = block.fresh is not None or any(map(_replaces_host, block.setup))
+        mode = transcript.Mode.SHELL if restarted else modes.get(block.host, transcript.Mode.SHELL)
         try:
             block.steps, modes[block.host] = transcript.split(
                 block.fence.lines, block.fence.first_content_line, mode

@@ -1,12 +1,14 @@
 """Tab completion for a terminal: what a word being typed could become.
 
-The word is the text after the last blank, quote, ``(``, ``|`` or ``=`` (what
-the workshop's line editor replaces). Candidates depend on where it stands:
-the first word of a command is a command name; after ``vmadm`` a subcommand;
-after a subcommand that takes a VM, a UUID; after ``vm`` an alias; after
-``kill`` a job spec; after ``cat`` a host file; after ``field=`` in ``vmadm
-list``/``lookup`` that field's values; inside a ``dtrace`` program a probe
-function; while ``mdb`` is open, dcmds (``::pr`` → ``::print``), walkers and
+The word is the text after the last blank, quote, ``(``, ``|`` or ``=``, or
+after the last comma of a ``vmadm list -o``/``-s`` field list (what the
+workshop's line editor replaces). Candidates depend on where it stands: the
+first word of a command is a command name; after ``vmadm`` a subcommand; after
+a subcommand that takes a VM, a UUID (options such as ``-F`` may come first);
+after ``vm`` an alias; after ``kill`` a job spec; after ``cat`` a host file;
+after ``field=`` in ``vmadm list``/``lookup`` that field's values; inside a
+``dtrace`` program a probe function, or a field after ``provider:module:`` or
+``function:``; while ``mdb`` is open, dcmds (``::pr`` → ``::print``), walkers and
 kernel symbols.
 """
 
@@ -21,11 +23,17 @@ if TYPE_CHECKING:
 __all__ = ["complete", "current_word"]
 
 _WORD = re.compile(r"[^\s'\"(|=]*$")
+#: ``vmadm list|lookup ... -o|-s a,b,c``: a comma-separated field list being typed.
+_FIELD_LIST = re.compile(r"\bvmadm\s+(?:list|lookup)\b[^|;&]*\s-[os]\s*([^\s'\"]*)$")
 _VM_SUBCOMMANDS = ("start", "stop", "get", "delete", "reboot")
 
 
 def current_word(text: str) -> str:
-    """The word being completed at the end of ``text``."""
+    """The word being completed at the end of ``text``; in the field list of
+    ``vmadm list -o``/``-s`` the field after the last comma."""
+    fields = _FIELD_LIST.search(text)
+    if fields is not None:
+        return fields.group(1).rsplit(",", 1)[-1]
     match = _WORD.search(text)
     return match.group(0) if match else ""
 
@@ -114,13 +122,15 @@ def _complete_vmadm(terminal: Terminal, text: str, word: str, before: list[str])
         if key is not None and text.rstrip() == text:
             values = {str(obj.get(key.group(1), "")) for obj in _objects(terminal)}
             return _prefixed(sorted(v for v in values if v), word)
-        if before[-1] in {"-o", "-s"}:
-            return _prefixed(sorted(LIST_FIELDS), word.rsplit(",", 1)[-1])
+        if _FIELD_LIST.search(text) is not None:
+            return _prefixed(sorted(LIST_FIELDS), word)
         return _prefixed([f"{field}=" for field in sorted(LIST_FIELDS)], word)
     if sub in _VM_SUBCOMMANDS or sub in {"boot", "halt", "destroy", "json"}:
-        if len(before) == 2:
+        # options may come before the UUID (`vmadm stop -F UUID`, as the labs type it)
+        operands = [arg for arg in before[2:] if not arg.startswith("-")]
+        if not operands and not word.startswith("-"):
             return _prefixed([vm.uuid for vm in host.vms], word)
-        if sub in {"stop", "halt", "reboot"}:
+        if sub in {"stop", "halt", "reboot"} and "-F" not in before:
             return _prefixed(["-F"], word)
         return []
     if sub == "create":
@@ -142,10 +152,31 @@ def _complete_dtrace(terminal: Terminal, word: str) -> list[str]:
         if word.startswith("-"):
             return _prefixed(options, word)
     probes = terminal.host.kernel.probes()
-    head, colon, tail = word.rpartition(":")
-    if colon:
-        # after "function:" offer the probe names of that function
-        function = head.rsplit(":", 1)[-1]
-        names = [p.name for p in probes if p.function == function]
-        return [f"{head}:{name}" for name in sorted(set(names)) if name.startswith(tail)]
-    return _prefixed([p.function for p in probes], word)
+    fields = word.split(":")
+    if len(fields) == 1:
+        return _prefixed([p.function for p in probes], word)
+    # A description fills from the right (provider:module:function:name), but
+    # while it is typed the last field could be a name (`hvm_excl_hold:en`) or,
+    # with more fields to come, a function (`fbt::hvm_ex`, `unix:hvm_ex`).
+    head, tail = ":".join(fields[:-1]), fields[-1]
+    given = fields[:-1]
+    found: set[str] = set()
+    for probe in probes:
+        full = (probe.provider, probe.module, probe.function, probe.name)
+        # the last field is the probe name
+        if len(fields) <= 4 and _fields_match(given, full[4 - len(given) - 1 : 3]):
+            found.add(probe.name)
+        # the last field is the function (provider:module:function, or module:function)
+        if len(fields) <= 3 and _fields_match(given, full[3 - len(given) - 1 : 2]):
+            found.add(probe.function)
+    return sorted(f"{head}:{value}" for value in found if value.startswith(tail))
+
+
+def _fields_match(given: list[str], actual: tuple[str, ...]) -> bool:
+    """Typed fields against a probe's: an empty field matches anything, others
+    as dtrace's globs."""
+    from fnmatch import fnmatchcase
+
+    return len(given) == len(actual) and all(
+        not want or fnmatchcase(have, want) for want, have in zip(given, actual, strict=True)
+    )

@@ -123,20 +123,31 @@ class _Options:
     list_only: bool = False
     zdefs: bool = False
     destructive: bool = False
+    operands: list[str] = field(default_factory=list)
+    """Arguments that are no option's: D's macro arguments ``$1``, ``$2``..."""
 
 
 def _parse_options(ctx: Context) -> _Options | int:
-    """getopt(3C) over ``DTRACE_OPTSTR``; errors as getopt and dtrace print them."""
+    """getopt(3C) over ``DTRACE_OPTSTR``; errors as getopt and dtrace print them.
+
+    As dtrace.c ``main()``'s first pass, an argument that is no option's goes to
+    ``g_argv`` (the macro arguments) and option parsing goes on after it.
+    """
     opts = _Options()
     args = ctx.argv[1:]
     i = 0
     while i < len(args):
         arg = args[i]
-        if not arg.startswith("-") or arg == "-":
-            break  # operands are $1.. macro arguments; unused here
-        if arg == "--":
+        if arg == "--":  # getopt() steps over it; the next argument is an operand
             i += 1
-            break
+            if i < len(args):
+                opts.operands.append(args[i])
+            i += 1
+            continue
+        if not arg.startswith("-") or arg == "-":
+            opts.operands.append(arg)
+            i += 1
+            continue
         j = 1
         while j < len(arg):
             flag = arg[j]
@@ -171,6 +182,18 @@ def _parse_options(ctx: Context) -> _Options | int:
             return 2
         i += 1
     return opts
+
+
+def _check_macro_arguments(text: str, operands: list[str]) -> None:
+    """dt_cc.c ``dt_compile()``: after parsing, the last macro argument must be
+    referenced (``$N``), else ``extraneous argument '%s' ($%d is not
+    referenced)`` (D_MACRO_UNUSED): a D program typed without quotes leaves
+    its words as arguments."""
+    if not operands:
+        return
+    last = len(operands)
+    if re.search(rf"\$\$?{last}(?!\d)", text) is None:
+        raise DCompileError(f"extraneous argument '{operands[-1]}' (${last} is not referenced)")
 
 
 def _spec_text(option: str, text: str, probes: list[ProbeInfo]) -> str:
@@ -273,8 +296,14 @@ class DtraceRun:
     def _record(self, clause: Clause, probe_id: int, env: _Env) -> None:
         if clause.predicate is not None and not _truthy(_eval(clause.predicate, env)):
             return
+        # A clause whose every action stores no data in the principal buffer
+        # (aggregations only) leaves no record there: the kernel's
+        # dtrace_ecb_resize() sets dte_size to 0 and dtrace_probe() writes no
+        # EPID, so the consumer's chew() never sees a firing to print. A clause
+        # with no actions at all records the default action (the probe line).
+        records = not clause.actions or any(a.kind != "aggregate" for a in clause.actions)
         out: list[str] = []
-        if not self._quiet:
+        if records and not self._quiet:
             if not self._heading:
                 out.append(fmt.HEADER_LINE + "\n")
                 self._heading = True
@@ -284,11 +313,13 @@ class DtraceRun:
             out.append(self._act(action, env))
         if not self._quiet:
             out.append("\n")
-        self._write("".join(out))
+        if records:
+            self._write("".join(out))
         if self._exit_status is not None and self._running:
-            # exit(): dtrace stops as if interrupted, with that status
-            # (dtrace.c chewrec(): DTRACEACT_EXIT sets g_status and done).
-            self._finish(self._exit_status)
+            # exit(): dtrace stops with that status (dt_consume.c/dtrace.c
+            # chewrec(): DTRACEACT_EXIT sets g_status); no signal, so no
+            # g_newline.
+            self._finish(self._exit_status, interrupted=False)
 
     def _act(self, action: Action, env: _Env) -> str:
         if action.kind == "stack":
@@ -312,8 +343,9 @@ class DtraceRun:
 
     # -- stopping -----------------------------------------------------------------
     def stop(self, signal: str) -> int:
-        """Stop tracing: fire ``END``, print dtrace's closing newline and the
-        aggregations (sorted by value, as ``dtrace_aggregate_print()``).
+        """Stop tracing: print the interrupted loop's newline, fire ``END``,
+        print dtrace's closing newline and the aggregations (sorted by value,
+        as ``dtrace_aggregate_print()``).
         SIGKILL and SIGHUP end it without a word."""
         if self.done:
             return self.status
@@ -323,24 +355,31 @@ class DtraceRun:
             self.done = True
             self.status = 137 if signal == "KILL" else 129
             return self.status
-        self._finish(0)
+        self._finish(0, interrupted=True)
         return self.status
 
-    def _finish(self, status: int) -> None:
+    def _finish(self, status: int, *, interrupted: bool) -> None:
+        """The end of dtrace.c ``main()``: on SIGINT/SIGTERM ``intr()`` set
+        ``g_newline``, printed before ``dtrace_stop()`` fires ``END``; after the
+        loop one more newline, then the aggregations."""
         self._running = False
         self._kernel.events.unsubscribe(self._handle)
+        if interrupted:
+            self._write("\n")
         self._fire_dtrace_probe(END_ID, "END")
         out = ["\n"]
         if self._has_aggregations and self._aggregated:
-            # dt_print_aggs(): each entry is dt_print_stack()'s leading newline,
-            # the frames, then the count; entries sorted by value.
+            # dt_print_aggs(): each entry is its keys (dt_print_stack() starts
+            # with a newline, then the frames), then dt_print_datum()'s
+            # " %16lld" count and a newline; a keyless @ = count() is that
+            # count line alone. Entries sorted by value.
             for key, count in sorted(self._aggregated.items(), key=lambda kv: kv[1]):
                 frames = next((k for k in key if isinstance(k, tuple)), None)
                 if frames is not None:
                     stack = fmt.Stack(tuple(f for f in frames if isinstance(f, fmt.Frame)), count)
                     out.append("\n" + "".join(line + "\n" for line in fmt.render_record(stack)))
                 else:
-                    out.append("\n" + fmt.render_count(count) + "\n")
+                    out.append(fmt.render_count(count) + "\n")
         self._write("".join(out))
         self.done = True
         self.status = status
@@ -558,6 +597,7 @@ def dtrace_command(ctx: Context) -> int | LongRunning:
         try:
             text = _spec_text(option, raw, probes)
             program = parse_program(text)
+            _check_macro_arguments(text, opts.operands)
             matched = _enable(program, probes, opts.zdefs, enablings)
         except DCompileError as exc:
             ctx.err(f"dtrace: invalid probe specifier {raw}: {exc.message}\n")
@@ -611,6 +651,7 @@ def _list(ctx: Context, opts: _Options, probes: list[ProbeInfo]) -> int:
             try:
                 text = _spec_text(option, raw, probes)
                 program = parse_program(text)
+                _check_macro_arguments(text, opts.operands)
             except DCompileError as exc:
                 ctx.err(f"dtrace: invalid probe specifier {raw}: {exc.message}\n")
                 return 1

@@ -7,7 +7,8 @@ runs standard input's lines and prints no banner (as the seed shows). Commands:
 - ``SYMBOL::print`` (a data symbol's value: ``0`` for NULL, ``0xADDR "text"``
   for a ``char *``), ``ADDR::print TYPE [MEMBER...]`` (``zone_t``),
 - ``ADDR::whatis``, ``::walk zone`` (and ``| ::print zone_t zone_name zone_id``),
-- ``::nm [-h] [-n]`` and ``SYMBOL::nm``, ``$q``/``$Q``/``::quit``.
+- ``::nm [-h] [-n]`` and ``SYMBOL::nm``, ``$q``/``$Q``/``::quit``,
+- ``::help`` (mdb's own text) and ``::dcmds`` (the emulated dcmds).
 
 Expressions: symbols (``module`name`` too), ``0x`` hex, ``0t`` decimal,
 ``0o``/``0i``, bare numbers in mdb's default radix 16, ``+``/``-``.
@@ -21,7 +22,7 @@ walk")`` (``unknown walk name``) and ``walk_step()`` (``"%lr\\n"``: each address
 in hex without ``0x``); ``yyerror()``'s ``syntax error near "TEXT"`` (with ``on
 line N of (stdin)`` when the input is not a terminal: ``mdb_fdio.c`` names fd 0
 ``(stdin)``). A dcmd mdb has but this emulation does not is reported as such
-(``mdb: ::dcmds is not emulated by hvmdoc``), never faked.
+(``mdb: ::dmods is not emulated by hvmdoc``), never faked.
 
 Options: each emulated dcmd reads its options as ``mdb_getopts()`` does
 (``mdb_argvec.c`` ``argvec_getopts()``: ``mdb: illegal option -- z``, ``mdb:
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
 __all__ = ["DCMDS", "REAL_DCMDS", "WALKERS", "MdbSession", "mdb_command"]
 
 #: dcmds this emulation runs.
-DCMDS = ("nm", "print", "quit", "walk", "whatis")
+DCMDS = ("dcmds", "help", "nm", "print", "quit", "walk", "whatis")
 #: Walkers this emulation knows.
 WALKERS = ("list", "zone")
 #: A few more dcmds a real ``mdb -k`` has (``mdb_cmds.c`` builtins and the
@@ -533,6 +534,63 @@ class MdbSession:
     def _quit(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
         raise _QuitError
 
+    def _help(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
+        """``::help`` (``mdb_help.c`` ``cmd_help()``): no argument prints
+        ``_mdb_help``, the verb syntax and where to look next."""
+        if address is not None or len(stage.args) > 1:
+            raise _MdbError("::help [cmd] takes one command name and no address")
+        if not stage.args:
+            self._write(_MDB_HELP)
+            return
+        name = stage.args[0].removeprefix("::")
+        if name not in _DCMD_DESCRIPTIONS and name not in REAL_DCMDS:
+            raise _MdbError(f"unknown command: {stage.args[0]}")
+        raise _MdbError(f"::help {name} is not emulated by hvmdoc (::dcmds lists what is)")
+
+    def _dcmds(self, stage: _Stage, address: int | None, sink: list[int] | None) -> None:
+        """``::dcmds`` (``mdb_help.c`` ``print_ddesc()``: ``"%-24s - %s\n"``,
+        sorted): the dcmds this emulation runs, with mdb's descriptions
+        (assumption ``tools-mdb-dcmds``)."""
+        if address is not None or stage.args:
+            raise _MdbError("::dcmds with a pattern is not emulated by hvmdoc")
+        self._write(
+            "".join(f"{name:<24} - {text}\n" for name, text in sorted(_DCMD_DESCRIPTIONS.items()))
+        )
+
+
+#: ``_mdb_help`` in ``mdb_help.c``, with ``mdb.m_pname`` "mdb".
+_MDB_HELP = (
+    "\nEach debugger command in mdb is structured as follows:\n\n"
+    "      [ address [, count]] verb [ arguments ... ]\n"
+    "             ^       ^      ^      ^\n"
+    " the start --+       |      |      +-- arguments are strings which can be\n"
+    " address can be an   |      |          quoted using \"\" or '' or\n"
+    " expression          |      |          expressions enclosed in $[ ]\n"
+    "                     |      |\n"
+    " the repeat count  --+      +--------- the verb is a name which begins\n"
+    " is also an expression                 with either $, :, or ::.  it can also\n"
+    "                                       be a format specifier (/ \\ ? or =)\n\n"
+    "For information on debugger commands (dcmds) and walkers, type:\n\n"
+    "      ::help cmdname ... for more detailed information on a command\n"
+    "      ::dcmds        ... for a list of dcmds and their descriptions\n"
+    "      ::walkers      ... for a list of walkers and their descriptions\n"
+    "      ::dmods -l     ... for a list of modules and their dcmds and walkers\n"
+    "      ::formats      ... for a list of format characters for / \\ ? and =\n\n"
+    "For information on command-line options, type:\n\n"
+    "      $ mdb -?      ... in your shell for a complete list of options\n\n"
+)
+
+#: The emulated dcmds with their descriptions from ``mdb_cmds.c``'s dcmd table.
+_DCMD_DESCRIPTIONS = {
+    "dcmds": "list available debugger commands",
+    "help": "list commands/command help",
+    "nm": "print symbols",
+    "print": "print the contents of a data structure",
+    "quit": "quit debugger",
+    "walk": "walk data structure",
+    "whatis": "given an address, return information",
+}
+
 
 class _QuitError(Exception):
     pass
@@ -812,6 +870,8 @@ _HANDLERS: dict[str, _Handler] = {
     "walk": MdbSession._walk,
     "nm": MdbSession._nm,
     "quit": MdbSession._quit,
+    "help": MdbSession._help,
+    "dcmds": MdbSession._dcmds,
 }
 
 

@@ -7,7 +7,7 @@ for a background job; ``jobs`` lines as ``jobs.c`` ``print_pipeline()`` prints
 them). Commands: ``vmadm`` (`hvmdoc.tools.vmadm`), ``mdb``
 (`hvmdoc.tools.mdb`), ``dtrace`` (`hvmdoc.tools.dtrace`) and the
 builtins here: ``echo``, ``uname``, ``hostname``, ``zonename``, ``ps``,
-``cat``, ``reboot``, ``jobs``, ``kill``, ``help``, ``pwd``, ``true``,
+``cat``, ``grep``, ``clear``, ``reboot``, ``jobs``, ``kill``, ``help``, ``pwd``, ``true``,
 ``false``, ``exit``, and ``vm``.
 
 ``vm ALIAS`` is the seed host's own helper (the seed types ``vmadm start $(vm
@@ -53,6 +53,7 @@ COMMAND_HELP: dict[str, str] = {
     "dtrace": "dtrace -n 'PROBE { ACTIONS }' [-q] [-l]: trace kernel functions",
     "echo": "echo [-n] [ARG...]: print the arguments",
     "cat": "cat FILE...: print a file (a KVM VM's QEMU log, /var/adm/messages)",
+    "grep": "grep [-iv] [-n] [-c] [-E|-F] PATTERN [FILE...]: lines that match (files or a pipe)",
     "ps": "ps -ef: the processes on the host",
     "uname": "uname [-asnrvmpi]: the platform (uname -v is the build stamp)",
     "hostname": "hostname: the host's name",
@@ -63,6 +64,8 @@ COMMAND_HELP: dict[str, str] = {
     "help": "help: this list",
     "reset": "reset: (hvmdoc) start over on a fresh host of this scenario; jobs and mdb end",
     "pwd": "pwd: the current directory",
+    "cd": "cd [DIR]: change the current directory (e.g. to a VM's zonepath)",
+    "clear": "clear: clear the terminal screen",
     "true": "true: succeed",
     "false": "false: fail",
     "exit": "exit: log out of this terminal",
@@ -102,6 +105,8 @@ def _commands() -> dict[str, Command]:
         "zonename": _zonename,
         "ps": _ps,
         "cat": _cat,
+        "grep": _grep,
+        "clear": _clear,
         "reboot": _reboot,
         "jobs": _jobs,
         "kill": _kill,
@@ -549,7 +554,7 @@ def _cat(ctx: Context) -> int:
             return 0
     status = 0
     for path in paths:
-        text = _read_host_file(ctx, path)
+        text = read_host_file(ctx, path)
         if text is None:
             ctx.err(f"cat: cannot open {path}: No such file or directory\n")
             status = 2
@@ -558,7 +563,8 @@ def _cat(ctx: Context) -> int:
     return status
 
 
-def _read_host_file(ctx: Context, path: str) -> str | None:
+def read_host_file(ctx: Context, path: str) -> str | None:
+    """A host file's text (``path`` relative to the working directory), or None."""
     host = ctx.terminal.host
     if not path.startswith("/"):
         path = ctx.terminal.env["PWD"].rstrip("/") + "/" + path
@@ -566,6 +572,21 @@ def _read_host_file(ctx: Context, path: str) -> str | None:
         return host.read_file(path)
     except FileNotFoundError:
         return None
+
+
+def _grep(ctx: Context) -> int:
+    """illumos ``grep`` (`hvmdoc.tools.hostcmds.grep_command`)."""
+    from hvmdoc.tools.hostcmds import grep_command
+
+    return grep_command(ctx)
+
+
+def _clear(ctx: Context) -> int:
+    """``clear``: succeeds and prints nothing here. Its real output is a
+    terminal control sequence, which a transcript cannot show; the workshop
+    shell clears its own window when ``clear`` is typed alone."""
+    del ctx
+    return 0
 
 
 def _ps(ctx: Context) -> int:

@@ -11,8 +11,11 @@ seed shows) does with one input line:
 - ``$(...)`` and backquote command substitution (nested, quoted or not), and
   ``$NAME`` / ``${NAME}`` / ``$?`` parameter expansion;
 - ``#`` at the start of an unquoted word begins a comment;
-- ``|`` pipelines, ``;`` / ``&&`` / ``||`` lists, a trailing ``&`` for a
-  background job; ``2>&1``, ``>/dev/null`` and ``2>/dev/null`` redirections.
+- ``|`` pipelines, ``;`` / ``&&`` / ``||`` lists (an unquoted newline ends a
+  command as ``;`` does: several pasted lines), a trailing ``&`` for a
+  background job; ``2>&1``, ``>/dev/null`` and ``2>/dev/null`` redirections;
+- an unquoted ``(`` or ``)`` is ``syntax error near unexpected token`` (no
+  subshells or function definitions).
 
 Parsing never runs anything: `parse_line` returns a `CommandList`,
 and the shell (`hvmdoc.tools.shell`) expands and runs it. Syntax errors
@@ -39,7 +42,9 @@ __all__ = [
 ]
 
 _BLANKS = " \t"
-_OPERATOR_CHARS = "|&;<>"
+#: bash's metacharacters (``parse.y``); an unquoted ``(`` or ``)`` outside
+#: ``$(...)`` is a syntax error here (no subshells or function definitions).
+_OPERATOR_CHARS = "|&;<>()\n"
 _NAME_START = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
 _NAME_CHARS = _NAME_START + "0123456789"
 
@@ -343,10 +348,14 @@ def _tokenize(line: str) -> list[_Token]:
         if c in _BLANKS:
             i += 1
             continue
-        if c == "#":
-            break  # a comment: '#' starting a word
+        if c == "#":  # a comment: '#' starting a word, to the end of the line
+            end = line.find("\n", i)
+            if end < 0:
+                break
+            i = end
+            continue
         if c in _OPERATOR_CHARS:
-            for op in ("&&", "||", "2>&1", ">>", "|", "&", ";", ">", "<"):
+            for op in ("&&", "||", "2>&1", ">>", "|", "&", ";", ">", "<", "(", ")", "\n"):
                 if line.startswith(op, i):
                     tokens.append(_Op(op, i))
                     i += len(op)
@@ -406,6 +415,18 @@ def parse_line(line: str) -> CommandList:
             i += 1
             continue
         op = tok.text
+        if op == "\n":
+            # a newline ends a command as ";" does; after |, && or || (or on a
+            # blank line) the command goes on
+            if pipeline_start is not None and words:
+                end_pipeline(op, tok.start, background=False)
+                connector = ";"
+            i += 1
+            continue
+        if op in {"(", ")"}:
+            # `echo stack()`, a D program typed without its quotes: bash
+            # refuses the line before anything runs
+            raise _unexpected(op)
         if op in {">", ">>", "<", "2>"}:
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if not isinstance(nxt, _WordTok):

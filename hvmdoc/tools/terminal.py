@@ -15,7 +15,7 @@ terminal.
 Decision (``^C``): the ``^C`` a real terminal shows when dtrace is interrupted
 is the tty echoing the key, not program output, and the seed's transcript has
 none; `execute` and `ForegroundJob.interrupt` return only what the
-program prints (dtrace's own closing newline and aggregations). An interactive
+program prints (dtrace's two closing newlines and aggregations). An interactive
 shell that wants the echo prints `CTRL_C_ECHO` itself.
 """
 
@@ -85,7 +85,7 @@ class ForegroundJob:
     def interrupt(self) -> str:
         """Stop the command as Ctrl-C does; return the rest of its output.
 
-        Returns what the program prints on the way out (dtrace: a newline, then
+        Returns what the program prints on the way out (dtrace: two newlines, then
         any aggregations), not the tty's ``^C`` echo (see `CTRL_C_ECHO`).
         """
         if self.running:

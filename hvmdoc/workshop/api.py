@@ -14,6 +14,12 @@ from typing import Protocol
 class Job(Protocol):
     """A long-running foreground command (``dtrace``) started at a prompt."""
 
+    @property
+    def done(self) -> bool:
+        """True once the command ended by itself (D's ``exit()``, or the host
+        was rebooted or reset from another terminal)."""
+        ...
+
     def read(self) -> str:
         """Output printed since the last read ("" if none)."""
         ...

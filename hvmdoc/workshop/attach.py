@@ -107,7 +107,7 @@ def _answer(
             return {"output": result, "job": False, **_state(terminal)}, None
         return {"output": "", "job": True, **_state(terminal)}, result
     if op == "read":
-        return {"output": job.read() if job else ""}, job
+        return {"output": job.read() if job else "", "done": job.done if job else True}, job
     if op == "interrupt":
         return {"output": job.interrupt() if job else "", **_state(terminal)}, None
     if op == "complete":
@@ -179,10 +179,18 @@ class RemoteJob:
 
     def __init__(self, terminal: RemoteTerminal) -> None:
         self._terminal = terminal
+        self._done = False
+
+    @property
+    def done(self) -> bool:
+        """True once a read found the job ended by itself."""
+        return self._done
 
     def read(self) -> str:
         """Output since the last read."""
-        return str(self._terminal.call("read")["output"])
+        reply = self._terminal.call("read")
+        self._done = bool(reply.get("done", False))
+        return str(reply["output"])
 
     def interrupt(self) -> str:
         """Stop the job as Ctrl-C does."""

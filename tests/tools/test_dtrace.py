@@ -38,8 +38,9 @@ def test_description_notice_and_no_output_until_a_firing(term: Terminal) -> None
     assert isinstance(job, ForegroundJob)
     assert job.read() == "dtrace: description 'hvm_excl_*:entry ' matched 2 probes\n"
     assert job.read() == ""
-    # dtrace prints a newline on its way out (dtrace.c main())
-    assert job.interrupt() == "\n"
+    # intr() sets g_newline, printed by the main loop, then one more newline
+    # after the loop (dtrace.c main())
+    assert job.interrupt() == "\n\n"
     assert term.foreground is None and term.exit_status == 0
 
 
@@ -85,7 +86,7 @@ def test_trace_and_printf_of_arguments(term: Terminal) -> None:
         "dtrace -q -n 'hvm_excl_hold:entry { printf(\"%s %d\\n\", stringof(arg0), cpu); }'",
         meanwhile=[f"vmadm start {KVM_UUID}"],
     )
-    assert out == "SmartOS KVM 38\n\n"  # the KVM VM is emy-17's second: CPU 30 + 8
+    assert out == "SmartOS KVM 38\n\n\n"  # the KVM VM is emy-17's second: CPU 30 + 8
 
 
 def test_trace_integer_is_signed_and_16_wide(term: Terminal) -> None:
@@ -98,14 +99,15 @@ def test_predicate_filters(term: Terminal) -> None:
     out = term.execute(
         "dtrace -n 'hvm_excl_hold:entry /cpu == 49/ { trace(cpu) }'", meanwhile=[START_TEST]
     )
-    assert out == "dtrace: description 'hvm_excl_hold:entry ' matched 1 probe\n\n"
+    assert out == "dtrace: description 'hvm_excl_hold:entry ' matched 1 probe\n\n\n"
 
 
 def test_begin_and_end(term: Terminal) -> None:
     out = term.execute(
         'dtrace -q -n \'BEGIN { printf("Tracing...\\n"); } END { printf("bye\\n"); }\''
     )
-    assert out == "Tracing...\nbye\n\n"
+    # g_newline comes before END fires, even under -q; the last newline after it
+    assert out == "Tracing...\n\nbye\n\n"
 
 
 def test_stack_aggregation_printed_on_exit(term: Terminal) -> None:
@@ -127,8 +129,9 @@ def test_background_job_output_lands_with_the_command_that_caused_it(term: Termi
     assert term.execute("jobs") == (
         "[1]+  Running                 dtrace -n 'hvm_excl_*:entry { stack() }' &\n"
     )
+    # kill sends SIGTERM, which dtrace handles as SIGINT: two newlines
     assert term.execute("kill %1") == (
-        "\n[1]+  Done                    dtrace -n 'hvm_excl_*:entry { stack() }'\n"
+        "\n\n[1]+  Done                    dtrace -n 'hvm_excl_*:entry { stack() }'\n"
     )
     assert term.execute("jobs") == ""
     assert term.execute("kill %1") == "-bash: kill: %1: no such job\n"
@@ -187,3 +190,50 @@ def test_background_job_that_exits_is_reported_done(term: Terminal) -> None:
         "dtrace -q -n 'hvm_excl_hold:entry { printf(\"held\\n\"); exit(0); }'\n"
     )
     assert term.jobs == []
+
+
+def test_aggregation_only_clauses_print_nothing_until_the_end(term: Terminal) -> None:
+    # dtrace_ecb_resize(): a clause that only aggregates stores no record in the
+    # principal buffer, so chew() has no firing to print
+    out = term.execute("dtrace -n 'hvm_excl_hold:entry { @ = count(); }'", meanwhile=[START_TEST])
+    assert out == (
+        "dtrace: description 'hvm_excl_hold:entry ' matched 1 probe\n\n\n                1\n"
+    )
+    out = term.execute(
+        "dtrace -n 'hvm_excl_hold:entry { @[stack()] = count(); }'", meanwhile=[START_TEST]
+    )
+    assert "FUNCTION:NAME" not in out and "hvm_excl_hold:entry \n" not in out
+
+
+def test_a_clause_without_actions_still_prints_the_probe(term: Terminal) -> None:
+    out = term.execute("dtrace -n 'hvm_excl_hold:entry'", meanwhile=[START_TEST])
+    assert "CPU     ID                    FUNCTION:NAME\n" in out
+    assert " 48   8666              hvm_excl_hold:entry \n" in out
+
+
+def test_exit_prints_one_newline_not_two(term: Terminal) -> None:
+    # no signal, so no g_newline: only main()'s newline after the loop
+    out = term.start('dtrace -q -n \'BEGIN { printf("a"); exit(0); } END { printf("b"); }\'')
+    assert out == "ab\n"
+
+
+def test_words_left_outside_the_quotes_are_extraneous_macro_arguments(term: Terminal) -> None:
+    # dtrace.c main() keeps non-option arguments as $1..; dt_cc.c dt_compile()
+    # refuses the last one when the program does not reference it
+    out = term.execute("dtrace -n hvm_excl_*:entry stack")
+    assert out == (
+        "dtrace: invalid probe specifier hvm_excl_*:entry: "
+        "extraneous argument 'stack' ($1 is not referenced)\n"
+    )
+    assert term.exit_status == 1
+    out = term.execute("dtrace -n hvm_excl_hold:entry { trace -q }")
+    assert "extraneous argument '}' ($3 is not referenced)" in out
+    assert term.foreground is None
+
+
+def test_the_unquoted_program_of_the_instructor_page_is_a_bash_syntax_error(
+    term: Terminal,
+) -> None:
+    out = term.execute("dtrace -n hvm_excl_*:entry { stack() }")
+    assert out == "-bash: syntax error near unexpected token `('\n"
+    assert term.exit_status == 2

@@ -90,7 +90,7 @@ def test_nm_header_and_single_symbol(term: Terminal) -> None:
         ("foo::print", "mdb: failed to dereference symbol: unknown symbol name"),
         ("hvm_excl_holder:print", "mdb: invalid command ':p': unknown dcmd name"),
         ("::walk nothing", "mdb: failed to perform walk: unknown walk name"),
-        ("::dcmds", "mdb: ::dcmds is not emulated by hvmdoc"),
+        ("::dmods", "mdb: ::dmods is not emulated by hvmdoc"),
     ],
 )
 def test_errors(term: Terminal, command: str, error: str) -> None:
@@ -293,3 +293,16 @@ def test_saved_nm_example_is_the_emulated_hosts(term: Terminal) -> None:
     """examples/emy-17-kernel.nm (docs/tools/symbolize.md) is ::nm of a fresh emy-17."""
     saved = (ROOT / "examples" / "emy-17-kernel.nm").read_text(encoding="utf-8")
     assert term.execute("echo ::nm | mdb -k") == saved
+
+
+def test_help_and_dcmds_in_mdbs_own_words(term: Terminal) -> None:
+    term.execute("mdb -k")
+    text = term.execute("::help")
+    assert text.startswith("\nEach debugger command in mdb is structured as follows:\n")
+    assert "      ::dcmds        ... for a list of dcmds and their descriptions\n" in text
+    listed = term.execute("::dcmds").splitlines()
+    assert "print                    - print the contents of a data structure" in listed
+    assert [line.split()[0] for line in listed] == sorted(line.split()[0] for line in listed)
+    assert term.execute("::help nosuch") == "mdb: unknown command: nosuch\n"
+    # a bare word is an expression: mdb looks it up as a symbol
+    assert term.execute("help") == "mdb: failed to dereference symbol: unknown symbol name\n"

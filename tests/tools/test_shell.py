@@ -363,3 +363,37 @@ def test_reboot_with_valid_options_reboots(term: Terminal) -> None:
     term.execute("vmadm start $(vm test)")
     assert term.execute("reboot -qn") == ""
     assert term.exit_status == 0
+
+
+def test_an_unquoted_newline_ends_a_command_as_a_semicolon_does(term: Terminal) -> None:
+    assert term.execute("uname\nhostname\n\nzonename") == "SunOS\nemy-17\nglobal\n"
+    assert term.execute("echo 'a\nb'") == "a\nb\n"  # quoted: part of the word
+    assert term.execute("echo a # comment\necho b") == "a\nb\n"
+    assert term.execute("false ||\necho then") == "then\n"
+
+
+def test_help_lists_cd_grep_and_clear(term: Terminal) -> None:
+    listed = [line.split()[0] for line in term.execute("help").splitlines()[1:-1]]
+    for name in ("cd", "grep", "clear"):
+        assert name in listed
+
+
+def test_grep_on_files_and_pipes(term: Terminal) -> None:
+    term.execute(f"vmadm start {KVM_UUID}")
+    assert term.execute("vmadm list | grep -c running") == "1\n"
+    assert term.exit_status == 0
+    assert term.execute("vmadm list | grep -i kvm-DEBIAN").endswith("kvm-debian8\n")
+    assert term.execute("vmadm list | grep -v UUID | grep -c .") == "2\n"
+    assert term.execute("echo 'a+b' | grep 'a+b'") == "a+b\n"  # BRE: + is literal
+    assert term.execute("echo 'aab' | grep -E 'a+b'") == "aab\n"
+    assert term.execute("echo x | grep y") == "" and term.exit_status == 1
+    assert term.execute("grep -n json /opt/payloads/kvm.json /nope").endswith(
+        'grep: can\'t open "/nope"\n'
+    )
+    assert term.exit_status == 2
+    assert term.execute("grep").startswith("usage:  grep [-E|-F]")
+    assert term.execute("grep -z x").startswith("grep: illegal option -- z\nusage:")
+
+
+def test_clear_prints_nothing_in_a_transcript(term: Terminal) -> None:
+    assert term.execute("clear") == "" and term.exit_status == 0

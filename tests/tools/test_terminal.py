@@ -21,7 +21,7 @@ def test_live_dtrace_reads_firings_as_they_happen(session: HostSession, term: Te
     other.execute(f"vmadm stop -F {TEST_UUID}")
     assert "hvm_excl_rele:entry" in job.read()
     final = job.interrupt()
-    assert final == "\n" and CTRL_C_ECHO not in final
+    assert final == "\n\n" and CTRL_C_ECHO not in final
     assert not job.running and job.interrupt() == ""
 
 
@@ -51,7 +51,7 @@ def test_typing_while_a_job_runs_interrupts_it(term: Terminal) -> None:
     assert isinstance(job, ForegroundJob)
     assert (
         term.execute("echo next")
-        == "dtrace: description 'hvm_excl_*:entry ' matched 2 probes\n\nnext\n"
+        == "dtrace: description 'hvm_excl_*:entry ' matched 2 probes\n\n\nnext\n"
     )
     assert not job.running
 
@@ -122,6 +122,34 @@ def test_complete_dtrace_probes_and_jobs(term: Terminal) -> None:
     ]
     term.execute("dtrace -n 'hvm_excl_hold:entry' &")
     assert term.complete("kill %") == ["%1"]
+
+
+def test_complete_a_field_list_after_its_comma(term: Terminal) -> None:
+    from hvmdoc.tools.completion import current_word
+
+    # the editor replaces the word current_word() names: only the field after the comma
+    assert current_word("vmadm list -o alias,sta") == "sta"
+    assert term.complete("vmadm list -o alias,sta") == ["state"]
+    assert current_word("vmadm lookup -s alias,") == ""
+    assert "uuid" in term.complete("vmadm lookup -s alias,")
+    assert current_word("vmadm list state=") == ""
+
+
+def test_complete_a_uuid_after_options(term: Terminal) -> None:
+    assert term.complete("vmadm stop -F ") == sorted([TEST_UUID, KVM_UUID])
+    assert term.complete("vmadm stop -F 7") == [TEST_UUID]
+    assert term.complete(f"vmadm stop {TEST_UUID} ") == ["-F"]
+    assert term.complete(f"vmadm stop {TEST_UUID} -F ") == []
+    assert term.complete("vmadm stop -") == ["-F"]
+
+
+def test_complete_dtrace_functions_after_provider_and_module(term: Terminal) -> None:
+    assert term.complete("dtrace -n 'fbt::hvm_ex") == ["fbt::hvm_excl_hold", "fbt::hvm_excl_rele"]
+    assert term.complete("dtrace -n 'fbt:unix:hvm_excl_h") == ["fbt:unix:hvm_excl_hold"]
+    assert term.complete("dtrace -n 'unix:hvm_excl_r") == ["unix:hvm_excl_rele"]
+    assert term.complete("dtrace -n 'fbt::hvm_excl_hold:e") == ["fbt::hvm_excl_hold:entry"]
+    assert term.complete("dtrace -n 'fbt:::r") == ["fbt:::return"]
+    assert term.complete("dtrace -n 'nope::hvm_ex") == []
 
 
 def test_complete_in_mdb(term: Terminal) -> None:

@@ -185,3 +185,34 @@ def test_an_attached_terminal_records_its_own_view(
         check=False,
     )
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_reboot_ends_a_remote_foreground_job_and_tells_the_remote_terminal(
+    served: tuple[SharedHost, HostServer],
+) -> None:
+    host, server = served
+    local = host.terminal()
+    remote = RemoteTerminal(server.path)
+    try:
+        job = remote.start(DTRACE)
+        assert not isinstance(job, str)
+        job.read()
+        assert not job.done
+        assert local.execute("reboot") == ""  # the record keeps reboot's real output
+        assert "rebooted (seed 5, reboot 1)" in local.pending()
+        job.read()
+        assert job.done  # the shell's loop goes back to the prompt
+        assert job.interrupt() == ""  # killed: no closing newlines
+        assert remote.pending() == "hvmdoc: host rebooted from another terminal\n"
+        assert remote.pending() == ""
+        remote.execute("mdb -k")
+        local.execute("vmadm start $(vm test)")
+        local.execute(DTRACE + " &")
+        assert remote.reset().startswith("hvmdoc: host reset")
+        assert remote.prompt == PROMPT and not remote.in_mdb
+        assert local.pending() == (
+            f"hvmdoc: host reset from another terminal\n[1]+  Killed                  {DTRACE}\n"
+        )
+        assert local.execute("jobs") == ""
+    finally:
+        remote.close()

@@ -22,6 +22,7 @@ class StubJob:
     def __init__(self) -> None:
         self.reads = 0
         self.interrupted = False
+        self.done = False
 
     def read(self) -> str:
         self.reads += 1
@@ -162,3 +163,41 @@ def test_a_foreground_job_run_from_the_loop_stops_on_ctrl_c() -> None:
     timer.join()
     assert term.job.interrupted
     assert out.getvalue().startswith("tick 1\ntick 2\nbye\n")
+
+
+def test_pasted_lines_run_one_by_one_each_at_its_own_prompt() -> None:
+    term, out = StubTerm(), io.StringIO()
+    items: list[str | type[BaseException]] = ["uname\nhostname\r\nzonename\n", "exit"]
+    assert repl.interactive(term, reader(items), out) == 0
+    assert term.lines == ["uname", "hostname", "zonename", "exit"]
+    assert out.getvalue() == (
+        "ran uname\n# hostname\nran hostname\n# zonename\nran zonename\nran exit\n"
+    )
+
+
+def test_a_paste_switches_prompts_with_mdb_and_ctrl_c_drops_its_rest() -> None:
+    term, out = StubTerm(), io.StringIO()
+    items: list[str | type[BaseException]] = ["mdb -k\n::help\n$q", "exit"]
+    repl.interactive(term, reader(items), out)
+    assert "> ::help\nran ::help\n> $q\n" in out.getvalue()
+    term, out = StubTerm(), io.StringIO()
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    assert repl.interactive(term, reader(["dtrace -n x\necho lost", "exit"]), out) == 0
+    timer.join()
+    assert term.lines == ["dtrace -n x", "exit"]
+
+
+class TtyOut(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_clear_alone_clears_a_terminal_window_and_still_runs() -> None:
+    term, out = StubTerm(), TtyOut()
+    repl.interactive(term, reader(["clear", "exit"]), out)
+    assert out.getvalue().startswith(repl.CLEAR_SCREEN + "ran clear\n")
+    term, plain = StubTerm(), io.StringIO()
+    repl.interactive(term, reader(["clear", "exit"]), plain)
+    assert repl.CLEAR_SCREEN not in plain.getvalue()
+    assert term.lines == ["clear", "exit"]

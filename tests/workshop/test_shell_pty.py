@@ -229,3 +229,141 @@ def test_ctrl_backslash_stops_dtrace_and_never_ends_the_shell(spawn_shell: Spawn
         shell.expect(pexpect.EOF)
         shell.wait()
         assert shell.exitstatus == 0, (mode, shell.signalstatus)
+
+
+def test_ctrl_z_neither_suspends_the_shell_nor_types_a_character(spawn_shell: Spawn) -> None:
+    # Ctrl-Z would stop the whole simulator (and freeze attached windows, which
+    # this process serves); an interactive bash ignores SIGTSTP for itself.
+    for mode in ((), ("--plain",)):
+        shell = spawn_shell("--seed", "3", *mode)
+        _at_prompt(shell)
+        shell.sendline(DTRACE)
+        shell.expect_exact("matched 2 probes")
+        shell.sendcontrol("z")  # the job is in the foreground: SIGTSTP from the tty
+        if not mode:
+            second = spawn_shell("--attach")
+            _at_prompt(second)
+            _run(second, "vmadm start $(vm test)", "Successfully started VM")
+            shell.expect_exact("hvm_excl_hold:entry")  # still tracing, not stopped
+            second.sendline("exit")
+            second.expect(pexpect.EOF)
+        shell.sendintr()
+        _at_prompt(shell)
+        shell.sendcontrol("z")  # at the prompt: nothing, not a literal ^Z
+        shell.sendline("echo after")
+        shell.expect_exact("after\r\n")
+        _at_prompt(shell)
+        assert "command not found" not in shell.before
+        shell.sendline("exit")
+        shell.expect(pexpect.EOF)
+        shell.wait()
+        assert shell.exitstatus == 0, (mode, shell.signalstatus)
+
+
+def test_tab_completes_a_field_after_a_comma_and_a_uuid_after_an_option(
+    spawn_shell: Spawn,
+) -> None:
+    shell = spawn_shell("--seed", "3")
+    _at_prompt(shell)
+    shell.send("vmadm list -o alias,sta\t")
+    shell.expect_exact("alias,state")
+    _run(shell, "", "ALIAS", "STATE", "kvm-debian8")
+    shell.send("vmadm start -F 7906\t")  # the options before the UUID do not stop it
+    shell.expect_exact(TEST_UUID)
+    shell.send("\x15")  # Ctrl-U: drop the line
+    shell.send("dtrace -ln 'fbt::hvm_excl_h\t")
+    shell.expect_exact("fbt::hvm_excl_hold")
+    _run(shell, ":entry'", "hvm_excl_hold entry")
+    shell.sendline("exit")
+    shell.expect(pexpect.EOF)
+
+
+def test_pasted_lines_run_one_by_one_with_their_own_prompts(
+    spawn_shell: Spawn, tmp_path: Path
+) -> None:
+    record = tmp_path / "paste.md"
+    shell = spawn_shell("--seed", "3", "--record", str(record))
+    _at_prompt(shell)
+    # a terminal wraps a paste in bracketed-paste marks (the site's copy button
+    # copies every command of a block)
+    shell.send("\x1b[200~uname\nhostname\nzonename\n\x1b[201~")
+    shell.expect_exact("SunOS\r\n")
+    shell.expect_exact(PROMPT + " hostname\r\n")
+    shell.expect_exact("emy-17\r\n")
+    shell.expect_exact(PROMPT + " zonename\r\n")
+    shell.expect_exact("global\r\n")
+    _at_prompt(shell)
+    assert "command not found" not in shell.before
+    # an unfinished last line waits in the editor
+    shell.send("\x1b[200~echo one\r\necho two\x1b[201~")
+    shell.expect_exact("one\r\n")
+    shell.expect_exact("echo two")
+    shell.send("\r")
+    shell.expect_exact("two\r\n")
+    _at_prompt(shell)
+    shell.sendline("exit")
+    shell.expect(pexpect.EOF)
+    page = record.read_text()
+    assert "[root@emy-17 /root]# hostname\nemy-17\n" in page
+    check = subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "check", str(record)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_reboot_from_another_window_ends_mdb_and_dtrace_there_and_says_so(
+    spawn_shell: Spawn, tmp_path: Path
+) -> None:
+    record = tmp_path / "first.md"
+    first = spawn_shell("--seed", "4", "--record", str(record))
+    _at_prompt(first)
+    second = spawn_shell("--attach")
+    _at_prompt(second)
+    _run(first, "vmadm start $(vm test)", "Successfully started VM")
+    first.sendline("mdb -k")
+    first.expect_exact("Loading modules:")
+    first.sendline("hvm_excl_holder::print")
+    first.expect_exact('"bhyve"')
+    first.expect_exact(">")
+
+    _run(second, "reboot", "hvmdoc: host rebooted (seed 4, reboot 1)")
+    # The first window is told at once, and its prompt is the shell's again.
+    first.expect_exact("hvmdoc: host rebooted from another terminal\r\n")
+    _at_prompt(first)
+    _run(first, "echo hvm_excl_holder::print | mdb -k", "0x")
+
+    # A foreground dtrace ends too: back at the prompt without a Ctrl-C.
+    first.sendline(DTRACE)
+    first.expect_exact("matched 2 probes")
+    _run(second, "reboot", "reboot 2)")
+    first.expect_exact("hvmdoc: host rebooted from another terminal\r\n")
+    _at_prompt(first)
+    assert "^C" not in first.before
+    # A background job is reported ended, not silently gone.
+    _run(first, DTRACE + " &", "[1] ")
+    _run(second, "reset", "host reset to the start")
+    first.expect_exact("hvmdoc: host reset from another terminal\r\n")
+    first.expect_exact("[1]+  Killed")
+    _at_prompt(first)
+    _run(first, "uname -v", "joyent_")
+    second.sendline("exit")
+    second.expect(pexpect.EOF)
+    first.sendline("exit")
+    first.expect(pexpect.EOF)
+
+    page = record.read_text()
+    assert "hvmdoc:" not in page.split("---", 2)[2]  # the notices stay out of it
+    check = subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "check", str(record)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr + page
