@@ -10,6 +10,7 @@ arguments; the heading uses the same widths. The rows are the model's
 
 from __future__ import annotations
 
+from hvmdoc.tools import bre
 from hvmdoc.tools.process import Context
 
 __all__ = ["PS_HEADER", "ps_command"]
@@ -70,23 +71,6 @@ _GREP_USAGE = (
 _GREP_FLAGS = set("EFchHilnqsvx")
 
 
-def _bre(pattern: str) -> str:
-    """A POSIX basic regular expression as Python's ``re`` syntax: ``\\(`` ``\\)``
-    ``\\{`` ``\\}`` group and count, bare ``+ ? | ( ) { }`` are literal."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            out.append(nxt if nxt in "(){}" else "\\" + nxt)
-            i += 2
-            continue
-        out.append("\\" + c if c in "+?|(){}" else c)
-        i += 1
-    return "".join(out)
-
-
 def grep_command(ctx: Context) -> int:
     """``grep [-EFchHilnqsvx] [-e PATTERN] PATTERN [FILE...]`` over the host's
     files or standard input (illumos ``grep.c``): ``FILE:`` before each line
@@ -125,8 +109,13 @@ def grep_command(ctx: Context) -> int:
     try:
         if "F" in flags:
             sources = [re.escape(p) for p in patterns]
+        elif "E" in flags:
+            sources = patterns
         else:
-            sources = patterns if "E" in flags else [_bre(p) for p in patterns]
+            translated = [bre.to_python(p) for p in patterns]
+            if None in translated:
+                raise re.error("not a basic regular expression")
+            sources = [t for t in translated if t is not None]
         if "x" in flags:
             sources = [f"(?:{s})\\Z" for s in sources]
         compiled = [re.compile(s, options) for s in sources]

@@ -37,9 +37,9 @@ reported as not emulated (assumption ``tools-mdb-options``).
 
 Shell escapes: ``DCMD ! CMD`` hands the dcmd's output to ``$SHELL -c CMD``; the
 command runs to the next ``;`` or newline (``mdb_lex.l``, state
-``S_SHELLCMD``). Only ``! grep PATTERN`` is emulated (basic regular
-expressions: ``.``, ``*``, ``^``, ``$``, bracket expressions, backslash
-escapes); any other command is reported as not emulated.
+``S_SHELLCMD``). Only ``! grep PATTERN`` is emulated (a basic regular
+expression, `hvmdoc.tools.bre`, as the shell's ``grep`` reads it); any other
+command is reported as not emulated.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hvmdoc.formats import mdb as fmt
+from hvmdoc.tools import bre
 from hvmdoc.tools.process import Context, Write
 
 if TYPE_CHECKING:
@@ -704,71 +705,15 @@ def _split_shell_escape(text: str) -> tuple[str, str | None]:
 
 
 def _simple_grep(command: str) -> re.Pattern[str] | None:
-    """``grep PATTERN`` (a basic regular expression) compiled; None for any
-    other command, an option, or a regular expression `_bre_to_python` cannot
-    translate."""
+    """``grep PATTERN`` (a basic regular expression, `hvmdoc.tools.bre`)
+    compiled; None for any other command, an option, or an invalid pattern."""
     try:
         words = shlex.split(command)
     except ValueError:
         return None
     if len(words) != 2 or words[0] != "grep" or words[1].startswith("-"):
         return None
-    translated = _bre_to_python(words[1])
-    if translated is None:
-        return None
-    try:
-        return re.compile(translated)
-    except re.error:
-        return None
-
-
-def _bre_to_python(pattern: str) -> str | None:
-    """A POSIX basic regular expression (``regex(7)``) as Python's ``re`` reads it.
-
-    The plain part of BREs: ``.``, ``*`` (literal first), ``^`` first, ``$``
-    last, ``[...]`` bracket expressions (no ``[:class:]``), and a backslash
-    before a character that is then literal. Groups, intervals and
-    back-references give None.
-    """
-    out: list[str] = []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            following = pattern[index + 1 : index + 2]
-            if not following or following in "(){}" or following.isdigit():
-                return None
-            out.append(re.escape(following))
-            index += 2
-            continue
-        if char == "[":
-            start = index + 1
-            if pattern[start : start + 1] == "^":
-                start += 1
-            if pattern[start : start + 1] == "]":
-                start += 1
-            end = pattern.find("]", start)
-            if end < 0:
-                return None
-            body = pattern[index + 1 : end]
-            if "[:" in body or "[=" in body or "[." in body:
-                return None
-            negate = body.startswith("^")
-            members = body[1:] if negate else body
-            escaped = "".join("\\" + c if c in "\\[]" else c for c in members)
-            out.append(f"[{'^' if negate else ''}{escaped}]")
-            index = end + 1
-            continue
-        if char == "." or (char == "*" and out and out[-1] != "^"):
-            out.append(char)
-        elif char == "^" and index == 0:
-            out.append("^")
-        elif char == "$" and index == len(pattern) - 1:
-            out.append("$")
-        else:
-            out.append(re.escape(char))
-        index += 1
-    return "".join(out)
+    return bre.compile_bre(words[1])
 
 
 def _typed_value(name: str, ctype: str, value: object) -> list[fmt.Record]:
