@@ -23,6 +23,8 @@ class Command:
     output: str
     foreground: bool = False
     """True when the line ran as a foreground job stopped with Ctrl-C."""
+    status: int = 0
+    """The terminal's exit status after the line (``$?``)."""
 
 
 @dataclass(frozen=True)

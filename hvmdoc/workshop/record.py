@@ -69,11 +69,20 @@ def _transcript_lines(command: Command) -> list[str]:
     return text.rstrip("\n").split("\n")
 
 
-def _logs_out(command: Command) -> bool:
-    """``exit`` in another terminal: replaying it would close the replay's only other
-    terminal, and it changes nothing on the host."""
+def _replayed_elsewhere(command: Command) -> bool:
+    """Whether another terminal's line goes into a block's ``data-setup`` or
+    ``data-meanwhile``: only lines that may change the host and succeeded.
+
+    Left out: ``exit`` (replaying it would close the replay's only other
+    terminal); an ``mdb`` session, its opening line and every line typed at its
+    ``> `` prompt (``mdb -k`` only reads the kernel: the emulated mdb has no
+    dcmd that writes); and a line that failed (``$?`` not 0), which the replay
+    would report as bad input: a failed command changed nothing to replay.
+    """
     words = command.line.split()
-    return command.prompt != MDB_PROMPT and bool(words) and words[0] in {"exit", "logout"}
+    if command.prompt == MDB_PROMPT or command.status != 0:
+        return False
+    return not (words and words[0] in {"exit", "logout", "mdb"})
 
 
 def blocks_for(term: int, entries: list[Entry]) -> list[Block]:
@@ -102,7 +111,7 @@ def blocks_for(term: int, entries: list[Entry]) -> list[Block]:
                 current.setup, others = others, []
                 current.fresh_host, fresh = fresh, None
         elif entry.term != term:
-            if not _logs_out(entry):
+            if _replayed_elsewhere(entry):
                 others.append(entry.line)
         elif entry.foreground:
             current.meanwhile, others = others, []

@@ -188,7 +188,9 @@ class SharedTerminal:
         with self.host.lock:
             prompt = self._terminal.prompt
             output = self._run(lambda: self._terminal.execute(line))
-            self.host.journal.add(Command(self.ident, prompt, line, self._early() + output))
+            self.host.journal.add(
+                Command(self.ident, prompt, line, self._early() + output, status=self._status())
+            )
             return output
 
     def start(self, line: str) -> SharedJob | str:
@@ -197,10 +199,16 @@ class SharedTerminal:
             prompt = self._terminal.prompt
             result = self._run(lambda: self._terminal.start(line))
             if isinstance(result, str):
-                self.host.journal.add(Command(self.ident, prompt, line, self._early() + result))
+                self.host.journal.add(
+                    Command(self.ident, prompt, line, self._early() + result, status=self._status())
+                )
                 return result
             self.host.journal.add(JobStarted(self.ident))
             return SharedJob(self, prompt, line, result, self._early())
+
+    def _status(self) -> int:
+        """``$?`` after the line just run (the caller holds the host's lock)."""
+        return self._terminal.exit_status
 
     def complete(self, text: str) -> list[str]:
         """Tab-completion candidates from the tools' terminal."""

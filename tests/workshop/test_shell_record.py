@@ -45,7 +45,7 @@ def test_other_terminal_becomes_setup_or_meanwhile() -> None:
         Command(0, P, "echo after", "after\n"),
     ]
     first, job, after = blocks_for(0, entries)
-    assert first.setup == ["vmadm stop $(vm test)", "exit"]  # the shell's exit is left out
+    assert first.setup == ["vmadm stop $(vm test)"]  # mdb's line and the shell's exit left out
     assert job.setup == [] and job.meanwhile == ["vmadm start $(vm test)"]
     assert job.lines == [f"{P}{dtrace}", "matched 2 probes"]
     assert after.lines == [f"{P}echo after", "after"] and after.setup == []
@@ -119,6 +119,31 @@ def test_a_recording_of_odd_input_replays(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "foo\x0cbar: " in result.stdout.decode()  # one command, not two
     assert "[root@emy-17 /root]# uname -v\n" in result.stdout.decode()
+    replay = subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "check", str(page)], capture_output=True, check=False
+    )
+    assert replay.returncode == 0, replay.stdout.decode() + replay.stderr.decode()
+
+
+def test_other_terminals_mdb_and_failed_lines_are_not_replayed(tmp_path: Path) -> None:
+    """A second terminal's mdb session (open while this one works) and its typo
+    change nothing on the host: the recorded page leaves them out and replays."""
+    import subprocess
+    import sys
+
+    entries: list[Entry] = [
+        Command(1, P, "mdb -k", "Loading modules: [ ... ]\n"),
+        Command(1, "> ", "hvm_excl_holder::print", "0\n"),
+        Command(1, P, "vmadm start $(vm tset)", "vm: tset: no such VM\n", status=1),
+        Command(1, P, "vmadm start $(vm test)", "started\n"),
+        Command(
+            0, P, "vmadm list -H -o alias,state", "kvm-debian8  stopped\ntest        running\n"
+        ),
+    ]
+    [block] = blocks_for(0, entries)
+    assert block.setup == ["vmadm start $(vm test)"]
+    page = tmp_path / "two-terminals.md"
+    page.write_text(render_page(SPEC, 0, entries))
     replay = subprocess.run(
         [sys.executable, "-m", "hvmdoc", "check", str(page)], capture_output=True, check=False
     )
