@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The workshop wheelhouse's stamps (defined before any rule names them).
+WHEEL_DEPS := wheelhouse/.deps
+WHEEL_OWN := wheelhouse/.hvmdoc
+HVMDOC_SOURCES := $(shell find hvmdoc -type f ! -path '*/__pycache__/*' 2>/dev/null)
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -57,9 +61,6 @@ clean:
 # own wheel is rebuilt, offline (--no-deps --no-build-isolation, with the pinned
 # setuptools of the dev extras), only when its sources change. So `make test` on a
 # warm .venv needs no network.
-WHEEL_DEPS := wheelhouse/.deps
-WHEEL_OWN := wheelhouse/.hvmdoc
-HVMDOC_SOURCES := $(shell find hvmdoc -type f ! -path '*/__pycache__/*' 2>/dev/null)
 
 $(WHEEL_DEPS): pyproject.toml requirements/constraints.txt | $(STAMP)
 	mkdir -p wheelhouse
