@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,3 +46,21 @@ def shared_file(relative: str) -> Path:
     if not path.exists():
         unavailable(f"../shared/{relative} is absent (it exists only beside the project in CI)")
     return path
+
+
+def check_pages(*paths: str | Path) -> subprocess.CompletedProcess[str]:
+    """``hvmdoc check PATH...`` run as a user would, from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "hvmdoc", "check", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+def assert_pages_check(*paths: str | Path) -> None:
+    """``hvmdoc check`` passes on ``paths`` (a recorded page replays as recorded)."""
+    result = check_pages(*paths)
+    assert result.returncode == 0, result.stdout + result.stderr

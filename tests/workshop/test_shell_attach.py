@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import ROOT
+from support import assert_pages_check
 
 from hvmdoc.errors import HvmdocError
 from hvmdoc.workshop.attach import (
@@ -92,15 +90,7 @@ def test_local_background_dtrace_shows_remote_commands_as_pending(
     page.write_text(local.record())
     text = page.read_text()
     assert 'data-setup="vmadm start $(vm test)"' in text
-    check = subprocess.run(
-        [sys.executable, "-m", "hvmdoc", "check", str(page)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_pages_check(page)
 
 
 def test_reset_from_a_remote_terminal_resets_the_shared_host(
@@ -176,15 +166,7 @@ def test_an_attached_terminal_records_its_own_view(
     text = page.read_text()
     assert 'data-setup="vmadm start $(vm kvm-debian8)"' in text
     assert '> hvm_excl_holder::print\n0xfffffffff8224185 "SmartOS KVM"' in text
-    check = subprocess.run(
-        [sys.executable, "-m", "hvmdoc", "check", str(page)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_pages_check(page)
 
 
 def test_a_reboot_ends_a_remote_foreground_job_and_tells_the_remote_terminal(

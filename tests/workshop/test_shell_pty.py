@@ -12,7 +12,7 @@ from typing import Any
 
 import pexpect
 from shellpty import PROMPT, Spawn
-from support import ROOT
+from support import assert_pages_check, check_pages
 
 DTRACE = "dtrace -n 'hvm_excl_*:entry { stack() }'"
 TEST_UUID = "79062669-e229-e55d-960d-9b18d0fed8d0"
@@ -90,15 +90,7 @@ def test_lab_2_end_to_end_with_attach_ctrl_c_and_tab(spawn_shell: Spawn, tmp_pat
     # The recording replays: the other terminal's vmadm became data-meanwhile.
     page = record.read_text()
     assert "data-meanwhile=" in page and "vmadm start $(vm test)" in page
-    check = subprocess.run(
-        [sys.executable, "-m", "hvmdoc", "check", str(record)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_pages_check(record)
 
 
 def test_ctrl_d_in_mdb_quits_mdb_first(spawn_shell: Spawn) -> None:
@@ -178,15 +170,7 @@ def test_plain_input_fallback_keeps_the_same_rules(spawn_shell: Spawn, tmp_path:
     # After `reset` the recording starts a fresh host, so the replay agrees.
     page = record.read_text()
     assert 'data-scenario="emy-17"' in page
-    check = subprocess.run(
-        [sys.executable, "-m", "hvmdoc", "check", str(record)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_pages_check(record)
 
 
 def test_background_dtrace_prints_at_the_prompt_and_history_recalls(spawn_shell: Spawn) -> None:
@@ -305,15 +289,7 @@ def test_pasted_lines_run_one_by_one_with_their_own_prompts(
     shell.expect(pexpect.EOF)
     page = record.read_text()
     assert "[root@emy-17 /root]# hostname\nemy-17\n" in page
-    check = subprocess.run(
-        [sys.executable, "-m", "hvmdoc", "check", str(record)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_pages_check(record)
 
 
 def test_a_reboot_from_another_window_ends_mdb_and_dtrace_there_and_says_so(
@@ -358,12 +334,5 @@ def test_a_reboot_from_another_window_ends_mdb_and_dtrace_there_and_says_so(
 
     page = record.read_text()
     assert "hvmdoc:" not in page.split("---", 2)[2]  # the notices stay out of it
-    check = subprocess.run(
-        [sys.executable, "-m", "hvmdoc", "check", str(record)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    check = check_pages(record)
     assert check.returncode == 0, check.stdout + check.stderr + page

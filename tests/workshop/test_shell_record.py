@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import assert_pages_check
 
 from hvmdoc.sessions.attributes import parse_info
 from hvmdoc.sessions.find import scan
@@ -119,18 +120,12 @@ def test_a_recording_of_odd_input_replays(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "foo\x0cbar: " in result.stdout.decode()  # one command, not two
     assert "[root@emy-17 /root]# uname -v\n" in result.stdout.decode()
-    replay = subprocess.run(
-        [sys.executable, "-m", "hvmdoc", "check", str(page)], capture_output=True, check=False
-    )
-    assert replay.returncode == 0, replay.stdout.decode() + replay.stderr.decode()
+    assert_pages_check(page)
 
 
 def test_other_terminals_mdb_and_failed_lines_are_not_replayed(tmp_path: Path) -> None:
     """A second terminal's mdb session (open while this one works) and its typo
     change nothing on the host: the recorded page leaves them out and replays."""
-    import subprocess
-    import sys
-
     entries: list[Entry] = [
         Command(1, P, "mdb -k", "Loading modules: [ ... ]\n"),
         Command(1, "> ", "hvm_excl_holder::print", "0\n"),
@@ -144,7 +139,4 @@ def test_other_terminals_mdb_and_failed_lines_are_not_replayed(tmp_path: Path) -
     assert block.setup == ["vmadm start $(vm test)"]
     page = tmp_path / "two-terminals.md"
     page.write_text(render_page(SPEC, 0, entries))
-    replay = subprocess.run(
-        [sys.executable, "-m", "hvmdoc", "check", str(page)], capture_output=True, check=False
-    )
-    assert replay.returncode == 0, replay.stdout.decode() + replay.stderr.decode()
+    assert_pages_check(page)
