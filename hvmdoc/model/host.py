@@ -450,7 +450,7 @@ class Host:
                 softc = self.vmm.instances.get(vm.uuid)
                 vm.vpids = softc.vpids if softc else ()
             else:
-                # bhyverun.c do_open(): perror("vm_create"); exit(4). The zone's
+                # bhyverun.c do_open(): perror("vm_create"); exit(1). The zone's
                 # init is gone, so the zone halts.
                 vm.boot_error = f"vm_create: {strerror(error)}"
                 self._halt_zone(vm)

@@ -87,8 +87,8 @@ _ALL = (
         "address' and exits, the zone halts and the VM is 'stopped'.",
         "The seed only says the bhyve VM 'would have failed to boot'. VM.js waits "
         "for the zone to run, not for the guest; bhyverun.c do_open() does "
-        'perror("vm_create") and exit(4). Where that line is logged on SmartOS is '
-        "not modelled.",
+        'perror("vm_create") and exit(1) (illumos-joyent release-20180315 and '
+        "release-20180830). Where that line is logged on SmartOS is not modelled.",
         "hvmdoc/model/host.py (Host._boot_vm)",
     ),
     Assumption(
