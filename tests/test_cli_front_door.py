@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from hvmdoc import __version__
@@ -94,3 +95,26 @@ def test_run_with_stdin_closed_is_bad_input() -> None:
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(SUBCOMMANDS))
+def test_help_option_does_not_depend_on_how_the_command_first_ran(name: str) -> None:
+    """Click builds a command's help option from the first context it sees and
+    keeps it: a subcommand that only inherited ``-h`` from the group lost it for
+    good once a test ran it on its own (``CliRunner().invoke(command)``), and the
+    CLI reference rendered later in the same process changed (it did after
+    tests/model/test_race.py). Each subcommand's own context must offer ``-h``."""
+    from click.testing import CliRunner
+
+    from hvmdoc.cli import cli
+    from hvmdoc.docsgen import cli_reference
+
+    command = cli.get_command(click.Context(cli, info_name="hvmdoc"), name)
+    assert command is not None
+    alone = command.make_context(name, [], resilient_parsing=True)
+    assert set(command.get_help_option_names(alone)) == {"-h", "--help"}
+    before = cli_reference.render()
+    result = CliRunner().invoke(command, ["-h"])
+    assert result.exit_code == 0, result.output
+    assert "-h, --help" in result.output
+    assert cli_reference.render() == before

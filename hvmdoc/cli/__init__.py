@@ -31,6 +31,15 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Context settings of the group *and of every subcommand*. Click (8.1.8 on)
+#: builds a command's help option once, from the first context it sees, and
+#: keeps it on the command object; a subcommand that relied on inheriting
+#: ``help_option_names`` from the group would get plain ``--help`` for good
+#: the first time it ran on its own (``CliRunner().invoke(command)``), and
+#: every later ``--help`` and the generated CLI page would lose ``-h``.
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+
+
 class ReaderGone(Exception):
     """Standard output's reader went away (``hvmdoc fold big.txt | head``).
 
@@ -77,7 +86,7 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="hvmdoc")
 def cli() -> None:
     """hvmdoc: SmartOS's bhyve/KVM HVM exclusion, as executable documentation.

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
+from hvmdoc.cli import CONTEXT_SETTINGS
 
-@click.command(name="check")
+
+@click.command(name="check", context_settings=CONTEXT_SETTINGS)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--update",

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import click
 
+from hvmdoc.cli import CONTEXT_SETTINGS
 from hvmdoc.errors import EXIT_DIFFERENCE, BadInput, HvmdocError
 
 
-@click.command(name="docs")
+@click.command(name="docs", context_settings=CONTEXT_SETTINGS)
 @click.option(
     "--check",
     is_flag=True,

@@ -13,11 +13,12 @@ from typing import BinaryIO
 
 import click
 
+from hvmdoc.cli import CONTEXT_SETTINGS
 from hvmdoc.errors import EXIT_BAD_INPUT, BadInput
 from hvmdoc.formats.errors import ParseError
 
 
-@click.command(name="fold")
+@click.command(name="fold", context_settings=CONTEXT_SETTINGS)
 @click.argument("file", default="-", required=False)
 @click.option("--offsets", is_flag=True, help="Keep +0xOFFSET on every frame but the leaf.")
 @click.pass_context

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 import click
 
+from hvmdoc.cli import CONTEXT_SETTINGS
 from hvmdoc.errors import EXIT_BAD_INPUT, BadInput
 from hvmdoc.formats.errors import ParseError
 
@@ -153,7 +154,7 @@ def readable(record: Any, only: set[str] | None = None) -> str:
     return " ".join(parts)
 
 
-@click.command(name="parse")
+@click.command(name="parse", context_settings=CONTEXT_SETTINGS)
 @click.argument("tool", type=click.Choice(TOOLS))
 @click.argument("file", default="-", required=False)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per record, per line.")

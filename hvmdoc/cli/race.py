@@ -10,6 +10,7 @@ import json
 
 import click
 
+from hvmdoc.cli import CONTEXT_SETTINGS
 from hvmdoc.errors import BadInput
 from hvmdoc.model.errors import ModelError
 from hvmdoc.model.race import RaceResult, race
@@ -51,7 +52,7 @@ def render_table(result: RaceResult) -> list[str]:
     return lines
 
 
-@click.command(name="race")
+@click.command(name="race", context_settings=CONTEXT_SETTINGS)
 @click.option("--bhyve", "bhyve", required=True, metavar="N", help="Autoboot bhyve VMs.")
 @click.option("--kvm", "kvm", required=True, metavar="M", help="Autoboot KVM VMs.")
 @click.option(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from hvmdoc.cli import CONTEXT_SETTINGS
 from hvmdoc.errors import BadInput
 
 __all__ = ["command", "transcript"]
@@ -57,7 +58,7 @@ def transcript(
     return text
 
 
-@click.command("run")
+@click.command(name="run", context_settings=CONTEXT_SETTINGS)
 @click.option("--scenario", default="emy-17", show_default=True, help="Host scenario to start.")
 @click.option("--platform", default=None, help="Platform (alias or build stamp).")
 @click.option("--cpu", default=None, help="CPU vendor: intel or amd.")

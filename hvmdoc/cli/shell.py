@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from hvmdoc.cli import CONTEXT_SETTINGS
 from hvmdoc.errors import BadInput, HvmdocError
 from hvmdoc.workshop import repl
 from hvmdoc.workshop.api import Term
@@ -67,6 +68,7 @@ class _Saver:
 
 @click.command(
     "shell",
+    context_settings=CONTEXT_SETTINGS,
     help="An interactive SmartOS global zone simulator for workshops.\n\n"
     "Type vmadm, mdb -k, dtrace and shell commands as on a SmartOS host; `help` lists "
     "them, `reset` returns to the scenario's start, `exit` or Ctrl-D leaves. With "

@@ -14,6 +14,7 @@ import sys
 
 import click
 
+from hvmdoc.cli import CONTEXT_SETTINGS
 from hvmdoc.errors import EXIT_BAD_INPUT, BadInput
 from hvmdoc.formats.errors import ParseError
 from hvmdoc.formats.symbolize import Symbol, SymbolTable, symbolize
@@ -32,7 +33,7 @@ def scenario_table(name: str, platform: str | None = None, cpu: str | None = Non
     return SymbolTable(Symbol(s.name, s.module, s.address, s.size) for s in host.kernel.symbols())
 
 
-@click.command(name="symbolize")
+@click.command(name="symbolize", context_settings=CONTEXT_SETTINGS)
 @click.argument("file", default="-", required=False)
 @click.option("--symbols", "symbols_file", metavar="FILE", help="mdb ::nm output to name from.")
 @click.option(

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from hvmdoc.model.errno import ENXIO, strerror
+from hvmdoc.model.errno import ENOENT, ENXIO, strerror
 from hvmdoc.model.errors import (
     AlreadyRunning,
     InvalidPayload,
@@ -286,17 +286,26 @@ class Host:
             stamp=self.platform.stamp,
         )
         self.kernel.message_sinks.append(self._syslog)
-        self.excl = HvmExclusion(self.kernel)
+        # pc_hvm.c before OS-7080, HMA from it on (befffd5 deleted pc_hvm.c).
+        self.excl: HvmExclusion | None = None if fixed else HvmExclusion(self.kernel)
         self.hma: Hma | None = (
             Hma(self.kernel, cpu_vendor=self.cpu_vendor, version=self.platform.hma_version)
             if fixed
             else None
         )
-        self.vmm = VmmDriver(self.kernel, self.excl, self.hma, cpu_vendor=self.cpu_vendor)
+        self.vmm = VmmDriver(
+            self.kernel,
+            self.excl,
+            self.hma,
+            cpu_vendor=self.cpu_vendor,
+            per_vm=self.platform.bhyve_hma_per_vm,
+        )
         self.kvm = KvmDriver(self.kernel, self.excl, self.hma, cpu_vendor=self.cpu_vendor)
-        # The drivers attach as the kernel comes up; the stack below devi_attach
-        # (what configured the device) is not modelled (assumption
-        # ``driver-attach-path``).
+        # The drivers attach as the kernel comes up (for vmm: SmartOS's boot runs
+        # sysinfo, whose bhhwcompat opens /dev/vmmctl); the stack below
+        # devi_attach is not modelled, nor is a later detach (assumption
+        # ``driver-attach-path``). From OS-7080 to illumos 12750 vmm_attach
+        # registers bhyve with HMA here, for as long as the driver stays.
         with self.kernel.thread("devi_attach", cpu=self.cpu_plan.get("attach", 0) % self.ncpus):
             self.vmm.vmm_attach()
             self.kvm.kvm_attach()
@@ -320,8 +329,9 @@ class Host:
 
     @property
     def holder(self) -> KString | None:
-        """``hvm_excl_holder`` (None after the fix: nobody uses the lock)."""
-        return self.excl.holder
+        """``hvm_excl_holder``; None when it is NULL, and after the fix, whose
+        kernels have no lock at all."""
+        return self.excl.holder if self.excl is not None else None
 
     def now(self) -> datetime:
         """The host's clock (advances a few seconds per operation; illustrative)."""
@@ -421,21 +431,26 @@ class Host:
             self._files[vm_log_path(vm.uuid)] = "\n".join(qemu.log) + "\n"
         elif vm.brand == "bhyve":
             vm.pid = self._pid()
-            with self.kernel.thread(
-                "sys_syscall",
-                cpu=self._cpu("vm_create", vm),
-                zone_name=vm.uuid,
-                execname="bhyve",
-                pid=vm.pid,
-            ):
-                error = self._vm_create_ioctl(vm)
+            if not self.vmm.attached:
+                # No ctl node: bhyve's open of /dev/vmmctl fails before any vmm
+                # code runs (assumption ``bhyve-no-vmmctl``).
+                error = ENOENT
+            else:
+                with self.kernel.thread(
+                    "sys_syscall",
+                    cpu=self._cpu("vm_create", vm),
+                    zone_name=vm.uuid,
+                    execname="bhyve",
+                    pid=vm.pid,
+                ):
+                    error = self._vm_create_ioctl(vm)
             if error == 0:
                 runtime.bhyve_name = vm.uuid
                 vm.accelerated = True
                 softc = self.vmm.instances.get(vm.uuid)
                 vm.vpids = softc.vpids if softc else ()
             else:
-                # bhyverun.c do_open(): perror("vm_create"); exit(4). The zone's
+                # bhyverun.c do_open(): perror("vm_create"); exit(1). The zone's
                 # init is gone, so the zone halts.
                 vm.boot_error = f"vm_create: {strerror(error)}"
                 self._halt_zone(vm)
@@ -691,7 +706,7 @@ class Host:
                         vm.boot_error is not None,
                     )
                 )
-            holder = self.excl.holder
+            holder = self.holder
             return RebootReport(
                 tuple(vm.uuid for vm in chosen),
                 tuple(results),

@@ -26,9 +26,49 @@ from typing import Literal
 from hvmdoc.model import layout
 from hvmdoc.model.errors import AssertionPanic, TrapPanic
 from hvmdoc.model.events import EventBus, Frame, Probe, ProbeEvent
-from hvmdoc.model.platform import ALIASES, EXCL_WARN_STAMP, FIX_STAMP, HMA2_STAMP
+from hvmdoc.model.platform import (
+    ALIASES,
+    BHYVE_HMA_PER_VM_STAMP,
+    EXCL_WARN_STAMP,
+    FIX_STAMP,
+    HMA2_STAMP,
+)
 
 SymbolKind = Literal["func", "data"]
+
+#: Symbols of pre-OS-7080 kernels only: ``pc_hvm.c`` (deleted by befffd5), the
+#: bhyve and KVM code that used it.
+_PREFIX_ONLY = frozenset(
+    {
+        "hvm_excl_hold",
+        "hvm_excl_rele",
+        "hvm_excl_holder",
+        "hvm_excl_lock",
+        "vmmdev_mod_incr",
+        "vmmdev_mod_decr",
+        "vmmdev_inst_count",
+        "vmmdev_load_failure",
+        "kvm_excl_ident",
+        "kvm_init_failed",
+        "hardware_enable_all",
+    }
+)
+#: Symbols of every HMA kernel (OS-7080 on).
+_HMA_ONLY = frozenset(
+    {
+        "hma_register",
+        "hma_unregister",
+        "hma_vmx_vpid_alloc",
+        "hma_vmx_vpid_free",
+        "hma_registrations",
+        "hma_vmx_ready",
+        "kvm_hma_ident",
+    }
+)
+#: Symbols of HMA version 2 (release-20190328 on).
+_HMA2_ONLY = frozenset({"hma_register_exclusive", "hma_exclusive", "hma_svm_ready"})
+#: bhyve's per-VM registration (illumos 12750, release-20200604 on).
+_BHYVE_PER_VM_ONLY = frozenset({"vmm_hma_acquire", "vmm_hma_release", "vmmdev_hma_ref"})
 
 
 @dataclass(frozen=True)
@@ -217,13 +257,14 @@ class KernelMessage:
 class Kernel:
     """A kernel with a symbol table, strings, fbt probes and an event bus.
 
-    ``fixed`` selects the OS-7080 kernel (HMA symbols present, ``kvm_hma_ident``
-    instead of ``kvm_excl_ident``). ``stamp`` is the platform's build stamp, which
-    decides details that changed between releases (a ``VERIFY``'s line, OS-6799's
-    warning); without one, the kernel is that of the first platform of its kind
-    (``pre-fix``: the seed's ``20180315T000000Z``; fixed: the first release with
-    its HMA version). Thread-safe: every thread has its own call chain; shared
-    tables are read-only after construction.
+    ``fixed`` selects the OS-7080 kernel (HMA symbols present, no ``pc_hvm.c``,
+    ``kvm_hma_ident`` instead of ``kvm_excl_ident``; see `Kernel._present`).
+    ``stamp`` is the platform's build stamp, which decides details that changed
+    between releases (a ``VERIFY``'s line, OS-6799's warning, bhyve's per-VM
+    HMA functions from illumos 12750); without one, the kernel is that of the
+    first platform of its kind (``pre-fix``: the seed's ``20180315T000000Z``;
+    fixed: the first release with its HMA version). Thread-safe: every thread
+    has its own call chain; shared tables are read-only after construction.
     """
 
     def __init__(
@@ -292,23 +333,25 @@ class Kernel:
 
     # -- which symbols a platform has ---------------------------------------
     def _present(self, name: str) -> bool:
-        hma_only = {
-            "hma_register",
-            "hma_unregister",
-            "hma_vmx_vpid_alloc",
-            "hma_vmx_vpid_free",
-            "hma_registrations",
-            "hma_vmx_ready",
-            "kvm_hma_ident",
-        }
-        hma2_only = {"hma_register_exclusive", "hma_exclusive", "hma_svm_ready"}
-        prefix_only = {"kvm_excl_ident", "kvm_init_failed", "hardware_enable_all"}
-        if name in hma2_only:
-            return self.fixed and self.hma_version >= 2
-        if name in hma_only:
-            return self.fixed
-        if name in prefix_only:
+        """Whether this platform's kernel has the symbol ``name``.
+
+        OS-7080 (illumos-joyent befffd5) deleted ``pc_hvm.c`` with its lock and
+        functions, and bhyve's ``vmmdev_mod_incr``/``vmmdev_mod_decr`` with their
+        counters; illumos-kvm 08e1d7f renamed ``kvm_excl_ident`` to
+        ``kvm_hma_ident`` and removed ``kvm_init_failed`` and
+        ``hardware_enable_all``. HMA's second version (release-20190328) added
+        ``hma_register_exclusive`` and ``hma_exclusive`` (OS-7600) and SVM
+        support (OS-7170); illumos 12750 (release-20200604) added bhyve's
+        ``vmm_hma_acquire``/``vmm_hma_release`` and ``vmmdev_hma_ref``.
+        """
+        if name in _PREFIX_ONLY:
             return not self.fixed
+        if name in _HMA2_ONLY:
+            return self.fixed and self.hma_version >= 2
+        if name in _HMA_ONLY:
+            return self.fixed
+        if name in _BHYVE_PER_VM_ONLY:
+            return self.fixed and self.stamp >= BHYVE_HMA_PER_VM_STAMP
         return True
 
     # -- symbols ------------------------------------------------------------

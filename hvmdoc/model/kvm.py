@@ -15,9 +15,11 @@ Before OS-7080 (commit 8c4fef5, OS-6400, 2017-10-16;
   zero ``kvm_hvm_fini()`` releases the lock last. ``kvm_attach()`` clears the
   latch.
 
-After OS-7080 (commit 08e1d7f, 2018-07-31; ``kvm_hma_ident``): ``kvm_hvm_init()``
-is ``hma_register(kvm_hma_ident)`` then ``vmx_init()`` (``hma_unregister`` on
-failure); no latch; ``kvm_hvm_fini()`` ends with ``hma_unregister``. KVM on
+After OS-7080 (commit 08e1d7f, 2018-07-31; ``kvm_hma_ident``): ``kvm_open()`` →
+``kvm_hvm_incr()`` → (at ``kvm_usage_count == 0``) ``kvm_hvm_init()``, which is
+``hma_register(kvm_hma_ident)`` then ``vmx_init()`` (``hma_unregister`` on
+failure); no latch; ``kvm_hvm_fini()`` (the last close) ends with
+``hma_unregister``. So KVM is registered exactly while ``/dev/kvm`` is open. KVM on
 illumos is VMX-only: ``vmx_init()`` fails on AMD (assumption ``kvm-vmx-only``).
 
 The ``VERIFY`` in ``kvm_hvm_decr()`` sits on line 1880 of ``kvm.c`` from
@@ -53,8 +55,10 @@ class KvmDriver:
     """The ``kvm`` module: ``kvm_usage_count``, ``kvm_init_failed``, open minors."""
 
     def __init__(
-        self, kernel: Kernel, excl: HvmExclusion, hma: Hma | None, *, cpu_vendor: str
+        self, kernel: Kernel, excl: HvmExclusion | None, hma: Hma | None, *, cpu_vendor: str
     ) -> None:
+        if (excl is None) == (hma is None):
+            raise ValueError("a kvm driver uses the exclusion lock (pre-fix) or HMA, not both")
         self.kernel = kernel
         self.excl = excl
         self.hma = hma
@@ -106,7 +110,8 @@ class KvmDriver:
         return ok
 
     def _hvm_init(self) -> bool:
-        if self.hma is not None:
+        if self.excl is None:
+            assert self.hma is not None
             reg = self.hma.hma_register(self.ident)
             if reg is None:
                 return False
@@ -115,25 +120,25 @@ class KvmDriver:
                 return False
             self.hma_reg = reg
             return True
+        excl = self.excl
         if self.init_failed:
             return False
-        if not self.excl.hvm_excl_hold(self.ident):
+        if not excl.hvm_excl_hold(self.ident):
             return False  # not latched: the lock may be free next time
         if self.vmx_init() and self.hardware_enable_all():
             return True
         self.init_failed = True
-        self.excl.hvm_excl_rele(self.ident)
+        excl.hvm_excl_rele(self.ident)
         return False
 
     def kvm_hvm_fini(self) -> None:
         """``kvm.c`` ``kvm_hvm_fini()``: tear down, then drop the lock/registration last."""
         with self.kernel.function("kvm_hvm_fini"):
-            if self.hma is not None:
-                if self.hma_reg is not None:
-                    self.hma.hma_unregister(self.hma_reg)
-                    self.hma_reg = None
-            else:
+            if self.excl is not None:
                 self.excl.hvm_excl_rele(self.ident)
+            elif self.hma is not None and self.hma_reg is not None:
+                self.hma.hma_unregister(self.hma_reg)
+                self.hma_reg = None
 
     def kvm_hvm_incr(self) -> bool:
         """``kvm.c`` ``kvm_hvm_incr()``: init at zero, then count up."""

@@ -132,6 +132,9 @@ FUNCTIONS: tuple[tuple[str, str, int, int], ...] = (
     ("vmm_zsd_shutdown", "vmm", 0xFFFFFFFFF82C9EF0, 0x70),
     ("vmm_zsd_destroy", "vmm", 0xFFFFFFFFF82C9F60, 0x90),
     ("vmm_attach", "vmm", 0xFFFFFFFFF82B0A10, 0x1A0),
+    # vmm from illumos 12750 (release-20200604) -- illustrative
+    ("vmm_hma_acquire", "vmm", 0xFFFFFFFFF82AEF70, 0xB0),
+    ("vmm_hma_release", "vmm", 0xFFFFFFFFF82AF020, 0x90),
 )
 
 #: Functions DTrace's fbt provider does not instrument (assembly entry points).
@@ -153,6 +156,7 @@ DATA: tuple[tuple[str, str, int, int, str], ...] = (
     ("vmmdev_inst_count", "vmm", 0xFFFFFFFFF82CC580, 0x4, "uint_t"),
     ("vmmdev_load_failure", "vmm", 0xFFFFFFFFF82CC584, 0x4, "boolean_t"),
     ("vmmdev_hvm_name", "vmm", 0xFFFFFFFFF82CC588, 0x8, "const char *"),
+    ("vmmdev_hma_ref", "vmm", 0xFFFFFFFFF82CC590, 0x4, "uint_t"),
 )
 
 #: String literals: key -> (address, text). The first two addresses are the

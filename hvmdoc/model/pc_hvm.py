@@ -50,10 +50,13 @@ class HvmExclusion:
     """``hvm_excl_lock`` and ``hvm_excl_holder`` with their two functions.
 
     Thread-safe: a `threading.Lock` plays ``hvm_excl_lock``. The kernel's
-    ``stamp`` decides the version of ``pc_hvm.c`` (see the module doc).
+    ``stamp`` decides the version of ``pc_hvm.c`` (see the module doc); a
+    kernel with OS-7080 has none (`ValueError`).
     """
 
     def __init__(self, kernel: Kernel) -> None:
+        if kernel.fixed:
+            raise ValueError("pc_hvm.c is not in an OS-7080 kernel (befffd5 deleted it)")
         self.kernel = kernel
         self._lock = threading.Lock()
         self._holder: KString | None = None

@@ -27,6 +27,13 @@ its ``release-YYYYMMDD`` branch):
   (e491baa0a1, 2019-02-07) are both first on illumos-joyent's
   ``release-20190328`` (neither is on ``release-20190314``): from
   ``20190328T000000Z`` (assumption ``hma-v2-cutover``).
+* illumos 12750 "bhyve should not hold HMA registration with no running VMs"
+  (illumos-joyent 8e3a263e49, authored 2019-03-18, committed 2020-06-01 with an
+  illumos-gate merge) moved bhyve's HMA registration from driver attach to VM
+  creation. It is not on ``release-20200521`` and first on
+  ``release-20200604``: from ``20200604T000000Z`` (assumption
+  ``illumos-12750-first-release``). OS-7080's own placement (befffd5's
+  ``vmm_attach`` registers, ``vmm_detach`` unregisters) holds before.
 
 Each cut-over takes the release branch's date as the first stamp of its
 platforms; that a release's platform stamps start on its branch date is the
@@ -53,6 +60,9 @@ EXCL_WARN_STAMP = "20180412T000000Z"
 FIX_STAMP = "20180830T000000Z"
 #: First stamp with HMA version 2 (assumption ``hma-v2-cutover``).
 HMA2_STAMP = "20190328T000000Z"
+#: First stamp where bhyve registers with HMA per VM, not at attach (illumos
+#: 12750, release-20200604; assumption ``illumos-12750-first-release``).
+BHYVE_HMA_PER_VM_STAMP = "20200604T000000Z"
 
 #: How long after its build stamp a host first boots (assumption
 #: ``host-clock-from-platform``; illustrative but for the seed's date).
@@ -94,6 +104,13 @@ class Platform:
     def excl_warns(self) -> bool:
         """Whether ``hvm_excl_hold()`` logs a warning when it refuses (OS-6799, until OS-7080)."""
         return EXCL_WARN_STAMP <= self.stamp < FIX_STAMP
+
+    @property
+    def bhyve_hma_per_vm(self) -> bool:
+        """Whether bhyve holds its HMA registration only while it has VMs
+        (illumos 12750, from ``20200604T000000Z``), rather than from driver
+        attach to detach (OS-7080's ``vmm_attach``)."""
+        return self.fixed and self.stamp >= BHYVE_HMA_PER_VM_STAMP
 
     @property
     def clock_start(self) -> datetime:
@@ -174,6 +191,7 @@ def parse_cpu(text: str | None) -> str:
 
 __all__ = [
     "ALIASES",
+    "BHYVE_HMA_PER_VM_STAMP",
     "BHYVE_STOP_STAMP",
     "CLOCK_AFTER_BUILD",
     "CPU_VENDORS",

@@ -3,8 +3,9 @@
 At boot, a host's autoboot VMs start in some order (assumption
 ``reboot-order-uniform``: every order of the N bhyve and M KVM VMs equally
 likely). Each start goes through the same kernel rules as
-`Host` (``vmmdev_mod_incr``, ``kvm_hvm_init``,
-``hvm_excl_hold`` before OS-7080; ``hma_register`` after). `race`
+`Host` (before OS-7080 ``vmmdev_mod_incr`` and ``kvm_hvm_init`` race for
+``hvm_excl_hold``; after it ``hma_register`` refuses nobody for being second,
+so only the CPU decides). `race`
 computes the distribution of (holder, unaccelerated, failed) exactly with
 `fractions.Fraction`, by dynamic programming over how many VMs of each
 brand have started; since VMs of one brand are interchangeable, that equals the
@@ -24,7 +25,8 @@ from hvmdoc.model.platform import Platform, parse_cpu, parse_platform
 
 Holder = Literal["bhyve", "SmartOS KVM"] | None
 
-#: What the lock's holder string is per brand (vmm_sol_dev.c, kvm.c).
+#: What the lock's holder string is per brand (vmm_sol_dev.c, kvm.c); after
+#: OS-7080 the same strings name the HMA registrations.
 HOLDER_NAME: dict[str, str] = {"bhyve": "bhyve", "kvm": "SmartOS KVM"}
 
 
@@ -115,10 +117,12 @@ def _start(s: _State, brand: str, platform: Platform, cpu: str) -> _State:
 
     Kept in step with the full model by the enumeration cross-check in the tests.
     """
-    if brand == "bhyve":  # vmmdev_do_vm_create -> vmmdev_mod_incr
+    if brand == "bhyve":  # pre-fix: vmmdev_do_vm_create -> vmmdev_mod_incr
         if s.vmm_active:
             return s
         if platform.fixed:
+            # OS-7080: vmm_attach registered at boot, or failed (no vmmctl);
+            # illumos 12750: vmm_hma_acquire at the first VM. Same outcome.
             if _hma_ready(platform, cpu):
                 return _with(s, vmm_active=True)
             return _with(s, failed=s.failed + 1)

@@ -87,8 +87,8 @@ _ALL = (
         "address' and exits, the zone halts and the VM is 'stopped'.",
         "The seed only says the bhyve VM 'would have failed to boot'. VM.js waits "
         "for the zone to run, not for the guest; bhyverun.c do_open() does "
-        'perror("vm_create") and exit(4). Where that line is logged on SmartOS is '
-        "not modelled.",
+        'perror("vm_create") and exit(1) (illumos-joyent release-20180315 and '
+        "release-20180830). Where that line is logged on SmartOS is not modelled.",
         "hvmdoc/model/host.py (Host._boot_vm)",
     ),
     Assumption(
@@ -167,17 +167,33 @@ _ALL = (
         "hvmdoc/model/platform.py, hvmdoc/model/hma.py",
     ),
     Assumption(
-        "bhyve-hma-at-first-vm",
-        "After OS-7080 bhyve registers with HMA when its first VM is created",
-        "vmmdev_mod_incr registers 'bhyve' with hma_register when the instance "
-        "count leaves zero and vmmdev_mod_decr unregisters when it returns there.",
-        "Known to differ from the source: befffd5's vmm_attach registers 'bhyve' "
-        "(and runs vmm_mod_load) when the driver attaches and keeps the "
-        "registration until detach; registering at the first VM "
-        "(vmm_hma_acquire/vmm_hma_release) came with illumos 12750 (illumos-joyent "
-        "8e3a263e49, first on release-20200604). The model keeps the later "
-        "placement for every post-fix platform; either way both hypervisors coexist.",
-        "hvmdoc/model/vmm.py",
+        "illumos-12750-first-release",
+        "The first platform where bhyve registers with HMA per VM is 20200604",
+        "From 20180830T000000Z bhyve registers with HMA when its driver attaches "
+        "and stays registered; from 20200604T000000Z on it registers with its "
+        "first VM and unregisters with its last.",
+        "illumos-joyent commit 8e3a263e49 (illumos 12750 'bhyve should not hold "
+        "HMA registration with no running VMs', authored 2019-03-18, merged from "
+        "illumos-gate 2020-06-01) is absent from release-20200521 and present on "
+        "release-20200604 (checked in joyent/illumos-joyent); an earlier "
+        "'OS-XXXX' copy of the change sits only on a feature branch, on no "
+        "release branch. That the release's platform stamps start on its branch "
+        "date is assumed, as for OS-7080.",
+        "hvmdoc/model/platform.py (BHYVE_HMA_PER_VM_STAMP), hvmdoc/model/vmm.py",
+    ),
+    Assumption(
+        "bhyve-no-vmmctl",
+        "A bhyve VM on a host whose vmm driver failed to attach",
+        "When vmm_attach failed (from OS-7080 on, when HMA refuses bhyve: the "
+        "first HMA on AMD), bhyve's open of /dev/vmmctl fails with ENOENT before "
+        "any vmm code runs: 'vm_create: No such file or directory', and the VM "
+        "stops as for any failed vm_create.",
+        "befffd5's vmm_attach returns DDI_FAILURE before ddi_create_minor_node(dip, "
+        '"ctl", ...) when hma_register returns NULL, and libvmmapi\'s vm_create '
+        "opens VMM_CTL_DEV first; which errno the open returns for a driver that "
+        "never attached (no minor node, no /dev link) was not traced through "
+        "devfs and sdev. Nothing the model prints shows it.",
+        "hvmdoc/model/host.py (Host._boot_vm)",
     ),
     Assumption(
         "bhyve-intel-only-prefix",
@@ -252,18 +268,6 @@ _ALL = (
         "hvmdoc/model/scenarios.py",
     ),
     Assumption(
-        "hvm-excl-after-fix",
-        "pc_hvm.c stays in the kernel after the fix, unused",
-        "Post-fix kernels still have hvm_excl_hold/hvm_excl_rele (and their probes), "
-        "but neither bhyve nor KVM calls them, so hvm_excl_holder stays NULL.",
-        "Known to differ from the source: befffd5 (OS-7080) deleted pc_hvm.c and "
-        "sys/pc_hvm.h from illumos-joyent (release-20180830 has neither), so "
-        "SmartOS's post-fix kernels have no hvm_excl_* symbols at all; "
-        "illumos-gate ships its own copy. The model keeps them, unused, on "
-        "post-fix kernels.",
-        "hvmdoc/model/kernel.py, hvmdoc/model/vmm.py, hvmdoc/model/kvm.py",
-    ),
-    Assumption(
         "hma-double-unregister",
         "Unregistering an HMA registration twice faults on a NULL pointer",
         "hma_unregister of a registration no longer on hma_registrations (while "
@@ -289,12 +293,21 @@ _ALL = (
     ),
     Assumption(
         "driver-attach-path",
-        "vmm and kvm attach as the kernel comes up, under devi_attach",
+        "vmm and kvm attach as the kernel comes up, under devi_attach, and stay",
         "Both drivers attach once per boot, before any VM starts, on CPU 0; "
-        "their stack shows devi_attach and nothing below it.",
-        "devi_attach (driver.c) calls a driver's attach(9E); what configured the "
-        "device at boot (the thread and frames below devi_attach) is not "
-        "modelled, and a real driver may attach later, on first use.",
+        "their stack shows devi_attach and nothing below it; neither detaches "
+        "until the host reboots. From OS-7080 until illumos 12750, so, bhyve is "
+        "registered with HMA from boot on.",
+        "devi_attach (driver.c) calls a driver's attach(9E). SmartOS's boot runs "
+        "'sysinfo -f' (smartos-live overlay/generic/lib/svc/method/identity-node), "
+        "whose get_bhyve_capability runs /usr/lib/brand/bhyve/bhhwcompat, which "
+        "opens /dev/vmmctl (illumos-joyent usr/src/lib/brand/bhyve/zone/"
+        "bhhwcompat.c), so vmm attaches during boot; that the open is what "
+        "attaches it, the thread and frames below devi_attach, and kvm's attach "
+        "time are not traced. An idle driver may be detached by the kernel's "
+        "module unloading (modctl.c mod_uninstall_daemon, woken by modreap under "
+        "memory pressure), which from OS-7080 to illumos 12750 would end bhyve's "
+        "registration; the model never detaches.",
         "hvmdoc/model/host.py (Host._boot_kernel)",
     ),
     Assumption(

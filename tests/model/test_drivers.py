@@ -6,7 +6,10 @@ import pytest
 
 from hvmdoc.model.errno import ENXIO
 from hvmdoc.model.errors import AssertionPanic
+from hvmdoc.model.hma import Hma
+from hvmdoc.model.kernel import Kernel
 from hvmdoc.model.scenarios import load_scenario
+from hvmdoc.model.vmm import DDI_FAILURE, VmmDriver
 
 TEST = "79062669-e229-e55d-960d-9b18d0fed8d0"
 KVM = "57409636-927a-cc7a-d744-e0f92b73f4e4"
@@ -123,3 +126,84 @@ def test_driver_attach_is_observable() -> None:
         ("kvm_attach", "entry", 1),
         ("kvm_attach", "return", 1),
     ]
+
+
+def _entries(host: object) -> list[str]:
+    from hvmdoc.model.host import Host
+
+    assert isinstance(host, Host)
+    seen: list[str] = []
+    host.kernel.events.subscribe(
+        lambda e: seen.append(e.probe.function) if e.probe.name == "entry" else None
+    )
+    return seen
+
+
+def test_os_7080_vmm_registers_at_attach_and_keeps_it() -> None:
+    # befffd5: vmm_attach() -> hma_register("bhyve"), vmm_mod_load(); kept until detach
+    host = load_scenario("emy-17", platform="post-fix")
+    assert host.excl is None and host.vmm.attached
+    assert host.hma is not None and [r.name.text for r in host.hma.registrations] == ["bhyve"]
+    seen = _entries(host)
+    host.start(TEST)
+    host.stop(TEST, force=True)
+    assert "hma_register" not in seen and "hma_unregister" not in seen
+    assert not any(name.startswith(("vmmdev_mod", "hvm_excl")) for name in seen)
+    assert [r.name.text for r in host.hma.registrations] == ["bhyve"]
+    with host.kernel.thread("devi_attach", cpu=0):
+        assert host.vmm.vmm_attach() == DDI_FAILURE, "already attached"
+    assert seen[-1] == "vmm_attach" and host.vmm.attached
+    assert [r.name.text for r in host.hma.registrations] == ["bhyve"]
+    # what the boot did, on a kernel of the same platform watched from the start
+    kernel = Kernel(fixed=True, stamp=host.platform.stamp)
+    vmm = VmmDriver(kernel, None, Hma(kernel, cpu_vendor="intel", version=1), cpu_vendor="intel")
+    calls: list[str] = []
+    kernel.events.subscribe(
+        lambda e: calls.append(e.probe.function) if e.probe.name == "entry" else None
+    )
+    with kernel.thread("devi_attach", cpu=0):
+        assert vmm.vmm_attach() == 0
+    assert calls == ["vmm_attach", "hma_register", "vmm_mod_load"]
+
+
+def test_os_7080_vmm_attach_fails_on_the_first_hma_on_amd() -> None:
+    host = load_scenario("emy-17", platform="post-fix", cpu="amd")
+    assert not host.vmm.attached and host.hma is not None and host.hma.registrations == []
+    seen = _entries(host)
+    vm = host.start(TEST)
+    assert vm.state == "stopped" and vm.boot_error == "vm_create: No such file or directory"
+    assert "vmm_ioctl" not in seen, "no ctl node: bhyve never reaches the driver"
+
+
+def test_illumos_12750_vmm_registers_with_the_first_vm_and_drops_with_the_last() -> None:
+    host = load_scenario("race-lab", platform="20200604T000000Z")
+    assert host.hma is not None and host.vmm.attached and host.hma.registrations == []
+    seen = _entries(host)
+    bhyves = [vm for vm in host.vms if vm.brand == "bhyve"]
+    assert len(bhyves) >= 2
+    for vm in bhyves:
+        host.start(vm.uuid)
+    assert seen.count("vmm_hma_acquire") == len(bhyves) and seen.count("hma_register") == 1
+    assert host.vmm.hma_ref == len(bhyves) == host.kernel.read_variable("vmmdev_hma_ref")
+    for vm in bhyves[:-1]:
+        host.stop(vm.uuid)
+    assert [r.name.text for r in host.hma.registrations] == ["bhyve"]
+    host.stop(bhyves[-1].uuid)
+    assert host.hma.registrations == [] and host.vmm.hma_ref == 0
+    assert seen.count("vmm_hma_release") == len(bhyves) and seen.count("hma_unregister") == 1
+
+
+def test_illumos_12750_refused_registration_warns_and_fails_the_create() -> None:
+    # vmm_hma_acquire(): cmn_err(CE_WARN, "%s HMA registration failed.", ...), ENXIO
+    host = load_scenario("emy-17", platform="20200604T000000Z")
+    assert host.hma is not None
+    other = host.kernel.strings["kvm_ident"]
+    with host.kernel.thread("sys_syscall", cpu=0):
+        exclusive = host.hma.hma_register_exclusive(other)
+    assert exclusive is not None
+    vm = host.start(TEST)
+    assert vm.state == "stopped" and vm.boot_error == "vm_create: No such device or address"
+    (message,) = host.kernel.messages
+    assert message.module == "vmm" and message.priority == "kern.warning"
+    assert message.text == "WARNING: bhyve HMA registration failed.\n"
+    assert host.vmm.hma_ref == 0 and host.vmm.hma_reg is None

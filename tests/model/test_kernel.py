@@ -59,16 +59,19 @@ def test_panics_name_the_cpu_and_thread() -> None:
 
 
 def test_seed_probe_ids_and_only_two_hvm_excl_entry_probes() -> None:
-    for fixed in (False, True):
-        k = Kernel(fixed=fixed)
-        matched = [
-            p for p in k.probes() if fnmatch.fnmatch(f"{p.function}:{p.name}", "hvm_excl_*:entry")
+    def matched(k: Kernel) -> list[tuple[int, str, str]]:
+        return [
+            (p.id, p.function, p.module)
+            for p in k.probes()
+            if fnmatch.fnmatch(f"{p.function}:{p.name}", "hvm_excl_*:entry")
         ]
-        assert [(p.id, p.function) for p in matched] == [
-            (8666, "hvm_excl_hold"),
-            (9030, "hvm_excl_rele"),
-        ]
-        assert {p.module for p in matched} == {"unix"}
+
+    assert matched(Kernel(fixed=False)) == [
+        (8666, "hvm_excl_hold", "unix"),
+        (9030, "hvm_excl_rele", "unix"),
+    ]
+    # OS-7080 (befffd5) deleted pc_hvm.c: nothing left to probe
+    assert matched(Kernel(fixed=True)) == matched(Kernel(fixed=True, hma_version=2)) == []
 
 
 def test_probe_ids_unique_stable_and_sorted() -> None:
@@ -121,10 +124,19 @@ def test_symbols_do_not_overlap() -> None:
 
 def test_platform_decides_symbols() -> None:
     pre, post, v2 = Kernel(fixed=False), Kernel(fixed=True), Kernel(fixed=True, hma_version=2)
+    per_vm = Kernel(fixed=True, hma_version=2, stamp="20200604T000000Z")
     assert pre.lookup_symbol("kvm_excl_ident") and not pre.lookup_symbol("hma_register")
     assert post.lookup_symbol("hma_register") and not post.lookup_symbol("kvm_excl_ident")
     assert not post.lookup_symbol("hma_register_exclusive")
     assert v2.lookup_symbol("hma_register_exclusive")
+    gone = ("hvm_excl_hold", "hvm_excl_rele", "hvm_excl_holder", "hvm_excl_lock")
+    gone += ("vmmdev_mod_incr", "vmmdev_mod_decr", "vmmdev_inst_count", "vmmdev_load_failure")
+    assert all(pre.lookup_symbol(name) for name in gone)
+    for kernel in (post, v2, per_vm):
+        assert [name for name in gone if kernel.lookup_symbol(name)] == []
+    acquire = ("vmm_hma_acquire", "vmm_hma_release", "vmmdev_hma_ref")
+    assert all(per_vm.lookup_symbol(name) for name in acquire)
+    assert not any(k.lookup_symbol(name) for k in (pre, post, v2) for name in acquire)
     assert len({name for name, *_ in FUNCTIONS}) == len(FUNCTIONS)
 
 

@@ -15,7 +15,7 @@ from hvmdoc.cli.race import command
 from hvmdoc.model.platform import parse_platform
 from hvmdoc.model.race import race, race_by_enumeration
 
-PLATFORMS = ["pre-fix", "post-fix", "hma-v2"]
+PLATFORMS = ["pre-fix", "post-fix", "hma-v2", "20200604T000000Z"]
 CPUS = ["intel", "amd"]
 
 

@@ -29,7 +29,7 @@ class HostMachine(RuleBasedStateMachine):
 
     @initialize(
         scenario=st.sampled_from(["emy-17", "mixed", "race-lab", "amd-host"]),
-        platform=st.sampled_from(["pre-fix", "post-fix", "hma-v2"]),
+        platform=st.sampled_from(["pre-fix", "post-fix", "hma-v2", "20200604T000000Z"]),
         cpu=st.sampled_from(["intel", "amd"]),
     )
     def setup(self, scenario: str, platform: str, cpu: str) -> None:
@@ -87,20 +87,23 @@ class HostMachine(RuleBasedStateMachine):
         report = self.host.reboot(rng=random.Random(seed))
         assert sorted(report.order) == sorted(vm.uuid for vm in self.host.vms if vm.autoboot)
 
+    @precondition(lambda self: self.host.excl is not None)
     @rule(consumer=st.sampled_from([BHYVE, KVM, IMPOSTOR]))
     def release_by_non_holder_panics(self, consumer: KString) -> None:
-        holder = self.host.excl.holder
+        excl = self.host.excl
+        assert excl is not None
+        holder = excl.holder
         if holder is not None and holder.address == consumer.address:
             return
         try:
             with self.host.kernel.thread("sys_syscall", cpu=0):
-                self.host.excl.hvm_excl_rele(consumer)
+                excl.hvm_excl_rele(consumer)
         except KernelPanic as panic:
             assert panic.panic_string.startswith("assertion failed: consumer == hvm_excl_holder")
             self.panics += 1
         else:
             raise AssertionError("a release by a non-holder must panic")
-        assert self.host.excl.holder is holder
+        assert excl.holder is holder
 
     # -- invariants ------------------------------------------------------------
     @invariant()
@@ -108,16 +111,23 @@ class HostMachine(RuleBasedStateMachine):
         h = self.host
         assert h.vmm.inst_count >= 0 and h.kvm.usage_count >= 0
         accelerated = [vm for vm in h.vms if vm.state == "running" and vm.accelerated]
-        assert h.vmm.inst_count == sum(vm.brand == "bhyve" for vm in accelerated)
+        bhyve = sum(vm.brand == "bhyve" for vm in accelerated)
+        assert sorted(h.vmm.instances) == sorted(
+            vm.uuid for vm in accelerated if vm.brand == "bhyve"
+        )
+        # vmmdev_inst_count before the fix, vmmdev_hma_ref from illumos 12750
+        assert h.vmm.inst_count == (bhyve if not h.fixed else 0)
+        assert h.vmm.hma_ref == (bhyve if h.platform.bhyve_hma_per_vm else 0)
         assert h.kvm.usage_count == sum(vm.brand == "kvm" for vm in accelerated)
 
     @invariant()
     def hardware_virtualization_rules(self) -> None:
         h = self.host
         users = h.hardware_users()
-        holder = h.excl.holder
+        holder = h.holder
         running_hvm = [vm for vm in h.vms if vm.state == "running" and vm.hvm]
         if not h.fixed:
+            assert h.excl is not None and h.kernel.lookup_symbol("hvm_excl_holder")
             assert len(users) <= 1, users
             expected = {None: set(), "bhyve": {"bhyve"}, "SmartOS KVM": {"kvm"}}
             assert users == expected[holder.text if holder else None]
@@ -126,16 +136,30 @@ class HostMachine(RuleBasedStateMachine):
             else:
                 assert not h.kvm.init_failed and not h.vmm.load_failure
         else:
-            assert holder is None
+            # befffd5 deleted pc_hvm.c: no lock, no symbol
+            assert holder is None and h.excl is None
+            assert h.kernel.lookup_symbol("hvm_excl_holder") is None
             assert h.hma is not None
+            names = {"bhyve": "bhyve", "kvm": "SmartOS KVM"}
             registered = sorted(r.name.text for r in h.hma.registrations)
-            assert registered == sorted({"bhyve": "bhyve", "kvm": "SmartOS KVM"}[b] for b in users)
+            if h.platform.bhyve_hma_per_vm:
+                # illumos 12750: bhyve registered while it has VMs, KVM while open
+                expected = sorted(names[b] for b in users)
+            else:
+                # OS-7080: bhyve registered since vmm attached at boot
+                assert h.vmm.attached == (h.cpu_vendor == "intel" or h.platform.hma_version >= 2)
+                expected = sorted(
+                    [names["bhyve"]] * h.vmm.attached + [names["kvm"]] * ("kvm" in users)
+                )
+            assert registered == expected
             if h.cpu_vendor == "intel":
                 assert all(vm.accelerated for vm in running_hvm)
                 vpids = [v for vm in running_hvm for v in vm.vpids]
                 assert len(vpids) == len(set(vpids)) and h.hma.vpids_in_use == frozenset(vpids)
             elif h.platform.hma_version == 1:
-                assert not users
+                assert not users and not h.vmm.attached
+            else:
+                assert "kvm" not in users  # KVM is VMX-only (kvm-vmx-only)
         for vm in h.vms:
             if vm.state != "running":
                 assert vm.accelerated is None or vm.brand not in ("bhyve", "kvm")

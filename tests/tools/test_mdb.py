@@ -136,9 +136,24 @@ def _post_fix_with_both_vms() -> Terminal:
     return term
 
 
-def test_print_list_t_empty_points_at_its_own_head() -> None:
-    # list_create(): an empty list's head links to itself (&list->list_head)
+def test_post_fix_kernel_has_no_exclusion_lock() -> None:
+    # OS-7080 (befffd5) deleted pc_hvm.c: mdb knows none of its symbols
     term = HostSession("emy-17", platform="post-fix").terminal()
+    for symbol in ("hvm_excl_holder", "hvm_excl_hold", "vmmdev_inst_count"):
+        assert term.execute(f"echo {symbol}::print | mdb -k") == (
+            "mdb: failed to dereference symbol: unknown symbol name\n"
+        )
+    assert "hvm_excl" not in term.execute("echo ::nm | mdb -k")
+    # bhyve registered when vmm attached at boot (befffd5's vmm_attach)
+    assert term.execute(
+        "echo 'hma_registrations::walk list | ::print struct hma_reg hr_name' | mdb -k"
+    ) == ('hr_name = 0xfffffffff82caded "bhyve"\n')
+
+
+def test_print_list_t_empty_points_at_its_own_head() -> None:
+    # list_create(): an empty list's head links to itself (&list->list_head);
+    # from illumos 12750 (release-20200604) on, a host without VMs has none
+    term = HostSession("emy-17", platform="20200604T000000Z").terminal()
     out = term.execute("echo hma_registrations::print | mdb -k")
     head = int(term.execute("echo hma_registrations::nm | mdb -k").split("\n")[1][:18], 16) + 0x10
     assert out == (
@@ -173,10 +188,10 @@ def test_print_list_t_links_the_registrations_in_order() -> None:
 
 def test_print_after_unregister_and_bad_types() -> None:
     term = _post_fix_with_both_vms()
-    first = term.execute("echo hma_registrations::walk list | mdb -k").split()[0]
-    term.execute(f"vmadm stop -F {TEST_UUID}")
-    assert term.execute(f"echo '{first}::print struct hma_reg' | mdb -k") == (
-        f"mdb: failed to read struct hma_reg at {first}: no mapping for address\n"
+    second = term.execute("echo hma_registrations::walk list | mdb -k").split()[1]
+    term.execute(f"vmadm stop -F {KVM_UUID}")  # the last close of /dev/kvm unregisters
+    assert term.execute(f"echo '{second}::print struct hma_reg' | mdb -k") == (
+        f"mdb: failed to read struct hma_reg at {second}: no mapping for address\n"
     )
     assert term.execute("echo 'hma_registrations::print list_t bogus' | mdb -k") == (
         "mdb: failed to find member bogus of list_t: no such member\n"
