@@ -48,7 +48,8 @@ Sources (illumos-gate, ``usr/src/cmd/mdb/common/mdb/``):
   spaces; rows ``0x%016llx|0x%016llx|%-5s|%-5s|0x%-3x|%-8s|%s`` (hex radix, LP64).
 - ``mdb_stack.c``, ``mdb_stack_frame()``: ``"%0?lr "`` (frame pointer, 16 hex
   digits), ``"%a("`` (``mdb_iob.c`` ``iob_addr2str()``: ``symbol+0xoff``, but
-  ``+1`` to ``+9`` without ``0x``, see `format_offset`), arguments ``"%lr"`` joined by ``", "``, ``")\\n"``.
+  ``+1`` to ``+9`` without ``0x``, see `format_offset`), arguments ``"%lr"``
+  joined by ``", "``, ``")\\n"``.
 - ``mdb_lex.l`` ``yyerror()`` and ``vwarn()``: messages start with ``mdb: ``.
 - ``mdb_module_load.c``, ``module_load()`` and ``mdb_module_load_all()``: the
   banner is ``"Loading modules: ["``, ``" %s"`` per module loaded, ``" ]\n"`` --
