@@ -24,6 +24,9 @@ Records (frozen dataclasses; field names are public API):
   args=())`` -- one ``$C`` line: ``%0?lr %a(ARGS)``.
 - `Error` ``(text)`` -- ``mdb: TEXT`` (warnings and errors).
 - `Blank` ``()`` -- an empty line.
+- `Text` ``(text)`` -- after a command whose dcmd hvmdoc does not model
+  (`free_form`: ``::status``, ``::panicinfo``, ``::print -t``...), each line of
+  its output, kept whole.
 
 Sources (illumos-gate, ``usr/src/cmd/mdb/common/mdb/``):
 
@@ -44,7 +47,9 @@ Sources (illumos-gate, ``usr/src/cmd/mdb/common/mdb/``):
   ``Bind``, ``Other`` in ``%-5s``, ``Shndx`` in ``%-8s`` then ``Name``, joined by
   spaces; rows ``0x%016llx|0x%016llx|%-5s|%-5s|0x%-3x|%-8s|%s`` (hex radix, LP64).
 - ``mdb_stack.c``, ``mdb_stack_frame()``: ``"%0?lr "`` (frame pointer, 16 hex
-  digits), ``"%a("``, arguments ``"%lr"`` joined by ``", "``, ``")\\n"``.
+  digits), ``"%a("`` (``mdb_iob.c`` ``iob_addr2str()``: ``symbol+0xoff``, but
+  ``+1`` to ``+9`` without ``0x``, see `format_offset`), arguments ``"%lr"``
+  joined by ``", "``, ``")\\n"``.
 - ``mdb_lex.l`` ``yyerror()`` and ``vwarn()``: messages start with ``mdb: ``.
 - ``mdb_module_load.c``, ``module_load()`` and ``mdb_module_load_all()``: the
   banner is ``"Loading modules: ["``, ``" %s"`` per module loaded, ``" ]\n"`` --
@@ -75,9 +80,11 @@ __all__ = [
     "NmSymbol",
     "Record",
     "StackFrame",
+    "Text",
     "Value",
     "Whatis",
     "format_integer",
+    "format_offset",
     "format_string_pointer",
     "member",
     "parse",
@@ -225,7 +232,14 @@ class Blank:
     """An empty line."""
 
 
-Record = Banner | Command | Value | Whatis | NmHeader | NmSymbol | StackFrame | Error | Blank
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A line of a dcmd hvmdoc does not model (``::status``, ``::panicinfo``...), kept whole."""
+
+    text: str
+
+
+Record = Banner | Command | Value | Whatis | NmHeader | NmSymbol | StackFrame | Error | Blank | Text
 
 
 # --------------------------------------------------------------------------- render
@@ -249,6 +263,16 @@ def member(name: str, value: int | str, depth: int = 0) -> Value:
     return Value(text, name, depth)
 
 
+def format_offset(offset: int) -> str:
+    """``+OFF`` as mdb's ``%a`` prints it: ``+0x`` hex, but ``+1`` to ``+9`` bare.
+
+    ``iob_addr2str()`` (``mdb_iob.c``) appends ``numtostr(offset, radix,
+    NTOS_SIGNPOS | NTOS_SHOWBASE)``, and ``numtostr()`` (``mdb_string.c``)
+    shows the base only above 9, hence ``thread_start+8()`` in ``$C``.
+    """
+    return f"+{offset}" if 0 < offset <= 9 else f"+{offset:#x}"
+
+
 def whatis_symbol(
     address: int, symbol: str, offset: int, module: str, segment: str = "text"
 ) -> Whatis:
@@ -256,7 +280,7 @@ def whatis_symbol(
 
     ``segment`` is ``text``, ``data`` or ``bss`` (kmem.c ``whatis_walk_modctl()``).
     """
-    sym = symbol if offset == 0 else f"{symbol}+{offset:#x}"
+    sym = symbol if offset == 0 else symbol + format_offset(offset)
     return Whatis(address, f"{sym}, in {module}'s {segment} segment")
 
 
@@ -283,13 +307,15 @@ def render_record(record: Record) -> str:
         case StackFrame(frame_pointer=fp, function=function, offset=offset, module=module):
             where = f"{module}`{function}" if module is not None else function
             if offset:
-                where += f"+{offset:#x}"
+                where += format_offset(offset)
             args = ", ".join(f"{a:x}" for a in record.args)
             return f"{fp:016x} {where}({args})"
         case Error(text=text):
             return _ERROR_PREFIX + text
         case Blank():
             return ""
+        case Text(text=text):
+            return text
     raise TypeError(f"not an mdb record: {record!r}")  # pragma: no cover
 
 
@@ -322,10 +348,13 @@ def _plain_hex(text: str) -> int | None:
 def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
     """Records from mdb output, one line at a time (a wrapped banner is joined).
 
-    Raises `ParseError` on a line that is none of the records above.
+    Raises `ParseError` on a line that is none of the records above, except
+    after a command whose dcmd hvmdoc does not model (`free_form`): its output
+    lines are `Text`.
     """
     banner: list[str] | None = None
     start = 0
+    free = False  # the last command's output is free-form text
     for number, raw in enumerate(lines, 1):
         line = raw[:-1] if raw.endswith("\n") else raw
         if line.endswith("\r"):  # a CRLF file read without universal newlines
@@ -348,11 +377,46 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
                 banner = None
             continue
         record = _parse_line(line)
-        if record is None:
-            raise ParseError(source, number, 1, line, _EXPECTED)
+        if isinstance(record, Command):
+            free = free_form(record.text)
+        elif record is None or (free and isinstance(record, Value) and line):
+            # A line of a dcmd hvmdoc does not model: ``::status``'s
+            # ``debugging crash dump vmcore.0 (64-bit) from ...``.
+            if not free or any(ch < " " and ch != "\t" for ch in line):
+                raise ParseError(source, number, 1, line, _EXPECTED)
+            record = Text(line)
         yield record
     if banner is not None:
         raise ParseError(source, start, 1, BANNER_PREFIX, "the banner's closing ' ]'")
+
+
+#: The dcmds whose output `parse` reads as records: ``::print`` (and ``::walk``'s
+#: bare addresses), ``::whatis``, ``::nm``, ``$C``/``$c``/``::stack``.
+_MODELLED = frozenset({"print", "walk", "whatis", "nm", "stack", "stackregs", "$C", "$c"})
+
+
+def free_form(command: str) -> bool:
+    """Whether a command's output is free text to `parse`: its (last) dcmd is
+    not one hvmdoc models (``::status``, ``::panicinfo``, ``::msgbuf``...,
+    and ``::print -t``).
+
+    An empty command (mdb repeats the last one), and text that names no dcmd,
+    keep the output strict.
+    """
+    stage = command.rpartition("|")[2].strip()
+    colons = stage.find("::")
+    if colons >= 0:
+        words = stage[colons + 2 :].split()
+        if not words:
+            return False
+        # ``::print -t`` puts each member's type before its name
+        # (``char *zone_name = ...``), which `Value` does not model.
+        typed = words[0] == "print" and any(w.startswith("-") and "t" in w for w in words[1:])
+        return typed or words[0] not in _MODELLED
+    dollar = stage.find("$")
+    if dollar >= 0 and len(stage) > dollar + 1:
+        return stage[dollar : dollar + 2] not in _MODELLED and stage[dollar + 1] != "q"
+    return False
 
 
 #: A kernel module's name as ``module_load()`` prints it (``modctl``'s
@@ -443,7 +507,7 @@ def _parse_stack_frame(head: str, rest: str) -> StackFrame | None:
     module, tick, symbol = where.rpartition("`")
     function, plus, off = symbol.partition("+")
     offset = _number(off) if plus else None
-    if not function or (plus and (offset is None or not off.startswith("0x") or not offset)):
+    if not function or (plus and (offset is None or not offset)):
         return None
     frame = StackFrame(fp, function, offset, module if tick else None, tuple(args))
     return frame if render_record(frame) == f"{head} {rest}" else None
@@ -471,7 +535,7 @@ _TIME = re.compile(r"\d{4} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d")
 #: ``doubletos(value, 7, 'e')``: a float or double.
 _FLOAT = re.compile(r"-?\d\.\d+e[+-]\d+")
 #: ``%a``: ``[module`]symbol[+-0xoffset]``.
-_SYMBOL = re.compile(r"(?:[\w.$-]+`)?[A-Za-z_.$][\w.$]*(?:[+-]0x[0-9a-f]+)?", re.ASCII)
+_SYMBOL = re.compile(r"(?:[\w.$-]+`)?[A-Za-z_.$][\w.$]*(?:[+-](?:0x[0-9a-f]+|[1-9]))?", re.ASCII)
 
 
 def _is_number(text: str) -> bool:

@@ -423,14 +423,19 @@ def parse(
         if line.startswith("Usage: ") and line.endswith(" <command> [options]"):
             usage = (line[len("Usage: ") : -len(" <command> [options]")], 0)
             continue
-        header = _parse_header(line)
-        if header is not None:
+        # A table line may end in spaces vmadm's own right-trim never leaves:
+        # 2012's vmadm printed "ALIAS " (TritonDataCenter/smartos-live#41), and
+        # terminals and editors pad pasted lines. They are dropped (so such a
+        # line does not round-trip); a -p row keeps its last value whole.
+        trimmed = line.rstrip(" ")
+        header = _parse_header(trimmed)
+        if header is not None and (trimmed == line or not header.parsable):
             cols, mode = header.columns, header.parsable
             yield header
             continue
         if mode is None:
-            mode = ":" in line and "  " not in line
-        row = _parse_row(line, cols, mode)
+            mode = ":" in line and "  " not in trimmed
+        row = _parse_row(line if mode else trimmed, cols, mode)
         if isinstance(row, tuple):
             column, more = row
             shape = f"a vmadm list row of {len(cols)} columns ({','.join(cols)})"

@@ -110,7 +110,8 @@ mdb_records = st.one_of(
         mdb.Banner,
         st.lists(st.from_regex(r"[a-z.][a-z0-9_.]{0,10}", fullmatch=True), max_size=8).map(tuple),
     ),
-    st.builds(mdb.Command, TEXT),
+    # a command whose output is free text parses what follows as mdb.Text
+    st.builds(mdb.Command, TEXT.filter(lambda text: not mdb.free_form(text))),
     st.builds(mdb.Value, _VALUE_TEXT, IDENT, _DEPTH),
     st.builds(mdb.Value, _VALUE_TEXT),
     st.builds(mdb.Value, _NESTING_TEXT, st.none(), _DEPTH),

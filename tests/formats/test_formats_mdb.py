@@ -203,3 +203,77 @@ def test_banner_lines_hold_only_module_names(lines: list[str], line: int, column
 def test_a_banner_may_wrap_before_its_first_module_and_its_closing_bracket() -> None:
     lines = ["Loading modules: [", "unix genunix", "cpu.generic mr_sas", "]"]
     assert list(mdb.parse(lines)) == [mdb.Banner(("unix", "genunix", "cpu.generic", "mr_sas"))]
+
+
+# From omniosorg/illumos-omnios#632 (a `::status` and `$C` of a crash dump,
+# https://github.com/omniosorg/illumos-omnios/issues/632), cut down.
+OMNIOS_632 = [
+    "> ::status",
+    "debugging crash dump vmcore.0 (64-bit) from chrufs",
+    "operating system: 5.11 omnios-r151030-521a1fc4d1 (i86pc)",
+    "dump content: kernel pages and pages from PID -1",
+    "> $C",
+    "fffffe00b6e59c60 usb_console_input_enter+0x13(0)",
+    "fffffe00b6e59d10 prom_exit_to_mon+9()",
+    "fffffe00b6e59da0 mdboot+0x116(2, 0, 0, 1)",
+]
+
+
+def test_small_offsets_print_without_0x_as_mdb_numtostr_does() -> None:
+    # mdb_iob.c iob_addr2str(): numtostr(off, radix, NTOS_SIGNPOS | NTOS_SHOWBASE)
+    # shows the base only above 9: `prom_exit_to_mon+9()`, `thread_start+8()`.
+    frame = mdb.StackFrame(0xFFFFFE00B6E59D10, "prom_exit_to_mon", 9)
+    assert mdb.render_record(frame) == "fffffe00b6e59d10 prom_exit_to_mon+9()"
+    assert list(mdb.parse([OMNIOS_632[6]])) == [frame]
+    assert mdb.format_offset(9) == "+9" and mdb.format_offset(10) == "+0xa"
+    with pytest.raises(ParseError):  # mdb never prints +0x9
+        list(mdb.parse(["fffffe00b6e59d10 prom_exit_to_mon+0x9()"]))
+    whatis = mdb.whatis_symbol(0xFFFFFFFFFB800C98, "thread_start", 8, "unix")
+    assert whatis.answer == "thread_start+8, in unix's text segment"
+    assert list(mdb.parse([mdb.render_record(whatis)])) == [whatis]
+    assert whatis.offset == 8
+    assert list(mdb.parse(["thread_start+8"])) == [mdb.Value("thread_start+8")]
+
+
+def test_output_of_dcmds_hvmdoc_does_not_model_is_text() -> None:
+    records = list(mdb.parse(OMNIOS_632, "s.txt"))
+    assert records[1:4] == [mdb.Text(line) for line in OMNIOS_632[1:4]]
+    assert isinstance(records[5], mdb.StackFrame)
+    assert list(mdb.render(records)) == OMNIOS_632
+    # ::panicinfo (TritonDataCenter/smartos-live#527) and ::print -t are text too
+    panicinfo = [
+        "> ::panicinfo",
+        "             cpu                0",
+        "             rsi                0",
+    ]
+    assert list(mdb.parse(panicinfo))[1:] == [mdb.Text(line) for line in panicinfo[1:]]
+    typed = [
+        "> ::walk zone | ::print -t zone_t zone_name",
+        'char *zone_name = 0xfffffffffbf3ff40 "global"',
+    ]
+    assert list(mdb.parse(typed))[1] == mdb.Text(typed[1])
+    # after a modelled dcmd, and before any command, other text is still an error
+    for lines in (["> hvm_excl_holder::print", "hello world"], ["hello world"]):
+        with pytest.raises(ParseError):
+            list(mdb.parse(lines))
+
+
+@pytest.mark.parametrize(
+    ("command", "free"),
+    [
+        ("::status", True),
+        ("::panicinfo", True),
+        ("$<msgbuf", True),
+        ("ffffff01::findstack -v", True),
+        ("x::print -ta proc_t", True),
+        ("hvm_excl_holder::print", False),
+        ("::walk proc | ::print proc_t p_pidp", False),
+        ("$C", False),
+        ("::stack", False),
+        ("x::whatis", False),
+        ("::nm", False),
+        ("", False),
+    ],
+)
+def test_free_form(command: str, free: bool) -> None:
+    assert mdb.free_form(command) is free

@@ -207,3 +207,27 @@ def test_a_number_with_a_dot_is_a_row_not_a_dotted_heading() -> None:
     """``0.`` is an alias (hypothesis found it read as the heading of a field ``0.``)."""
     rows = list(vmadm.parse(["0.\n"], columns=("alias",)))
     assert rows == [vmadm.ListRow(("alias",), ("0.",), False)]
+
+
+# `vmadm list` of 2012, from TritonDataCenter/smartos-live#41
+# (https://github.com/TritonDataCenter/smartos-live/issues/41), cut down: the
+# heading ends in a space and a VM without max_physical_memory shows "-".
+SMARTOS_LIVE_41 = [
+    "UUID                                  TYPE  RAM      STATE             ALIAS ",
+    "1c8d924d-9d70-40b4-bcb2-4b3a7e318cd4  OS    2048     running           sprawlmq-int",
+    "492add60-13cc-4239-a4c6-a6a561251416  OS    -        running           clouddb3",
+]
+
+
+def test_trailing_spaces_of_table_lines_are_dropped() -> None:
+    records = list(vmadm.parse(SMARTOS_LIVE_41))
+    assert records[0] == vmadm.ListHeader(vmadm.DEFAULT_ORDER)
+    assert [r.as_dict()["ram"] for r in records[1:] if isinstance(r, vmadm.ListRow)] == ["2048", ""]
+    padded = [line + "   " for line in SMARTOS_LIVE_41]
+    assert list(vmadm.parse(padded)) == records
+    # the round trip gives the lines as today's vmadm prints them: right-trimmed
+    assert list(vmadm.render(records)) == [line.rstrip() for line in SMARTOS_LIVE_41]
+    # a -p row keeps its last value whole, trailing space included
+    row = "1c8d924d-9d70-40b4-bcb2-4b3a7e318cd4:joyent:2048:running:alias "
+    (parsed,) = vmadm.parse([row], columns=("uuid", "brand", "ram", "state", "alias"))
+    assert isinstance(parsed, vmadm.ListRow) and parsed.values[-1] == "alias "
