@@ -141,6 +141,14 @@ class StopUnsupported(VmadmError):
     vmadm.js prints the bare message and exits 1)."""
 
 
+class BhyveNotSupported(VmadmError):
+    """``VM.create`` of a bhyve VM on a host whose sysinfo says ``"Bhyve Capable":
+    false``: smartos-live ee76b399 (OS-6942, first on release-20180510)
+    ``VM.js`` ``exports.create`` calls ``cb(new Error('Bhyve not supported'))``
+    before ``createVM()`` (nothing is created; no ``err.code``); ``vmadm.js``
+    ``main()`` prints the bare message on stderr and exits 1."""
+
+
 class UnknownBrand(VmadmError):
     """``VM.create`` validation: ``Invalid brand while validating payload: "<brand>"``."""
 
@@ -168,6 +176,7 @@ class UnknownCPU(ModelError):
 __all__ = [
     "AlreadyRunning",
     "AssertionPanic",
+    "BhyveNotSupported",
     "InvalidPayload",
     "InvalidUUID",
     "KernelPanic",

@@ -19,6 +19,21 @@ TritonDataCenter/smartos-live ``src/vm/sbin/vmadm.js`` and
   (``Unable to start VM <uuid>: ...``, ``Failed to delete VM <uuid>: ...``).
 * a bad uuid argument: ``Invalid or missing UUID for <command>`` (``getUUID()``).
 * unknown brand: ``Invalid brand while validating payload: "<brand>"``.
+* ``create`` of a bhyve VM when sysinfo says ``"Bhyve Capable": false``:
+  ``Bhyve not supported`` (exit 1), from OS-6942 (smartos-live ee76b399,
+  platforms from ``20180510T000000Z``), after payload validation and before
+  anything is created. ``VM.start`` has no such check, so a bhyve VM already on
+  such a host still "starts" and then stops (``bhyve-boot-failure-report``).
+
+sysinfo's ``Bhyve Capable`` (smartos-live ``src/sysinfo``
+``get_bhyve_capability()``, OS-6687 d9a408bd, on release-20180315) is true
+when ``/usr/lib/brand/bhyve/bhhwcompat`` exits 0: illumos-joyent
+``usr/src/lib/brand/bhyve/zone/bhhwcompat.c`` (OS-6675 d895d9b060) exits 1
+when it cannot open ``/dev/vmmctl`` or the ``VMM_VM_SUPPORTED`` ioctl
+(``vmm_is_supported()``) fails. So on AMD it is false before OS-7080
+(``vmm_is_supported()`` refuses non-Intel CPUs), false with the first HMA (the
+driver never attached: no ``/dev/vmmctl``; and the ioctl would refuse anyway),
+and true from HMA version 2 (OS-7170). `Host.sysinfo`.
 
 Each VM is a zone (``zone_create`` at start, ``zone_shutdown``/``zone_destroy`` at
 stop). A KVM VM runs QEMU (`qemu`), a bhyve VM the bhyve
@@ -52,6 +67,7 @@ from typing import Any
 from hvmdoc.model.errno import ENOENT, ENXIO, strerror
 from hvmdoc.model.errors import (
     AlreadyRunning,
+    BhyveNotSupported,
     InvalidPayload,
     InvalidUUID,
     NotRunning,
@@ -327,6 +343,22 @@ class Host:
         """The global zone's shell prompt, ``[root@<host> /root]# ``."""
         return f"[root@{self.hostname} {self.prompt_dir}]# "
 
+    def bhhwcompat(self) -> int:
+        """``/usr/lib/brand/bhyve/bhhwcompat``'s exit status (illumos-joyent
+        ``bhhwcompat.c``): 1 when ``open(VMM_CTL_DEV)`` fails (no ``ctl`` node:
+        ``vmm_attach()`` failed) or ``ioctl(VMM_VM_SUPPORTED)``
+        (`VmmDriver.vmm_is_supported`) fails, else 0."""
+        with self._lock:
+            if not self.vmm.attached:
+                return 1
+            return 1 if self.vmm.vmm_is_supported() != 0 else 0
+
+    def sysinfo(self) -> dict[str, Any]:
+        """The ``sysinfo`` keys the model knows: ``"Bhyve Capable"`` (smartos-live
+        ``src/sysinfo`` ``get_bhyve_capability()``: true iff ``bhhwcompat`` exits
+        0). Derived from the running kernel, as sysinfo's boot-time run is."""
+        return {"Bhyve Capable": self.bhhwcompat() == 0}
+
     @property
     def holder(self) -> KString | None:
         """``hvm_excl_holder``; None when it is NULL, and after the fix, whose
@@ -601,13 +633,20 @@ class Host:
             qemu.stop(self.kvm)
 
     # -- create / delete ------------------------------------------------------------
-    def create(self, payload: dict[str, Any]) -> VM:
+    def create(self, payload: dict[str, Any], *, preexisting: bool = False) -> VM:
         """``vmadm create`` (``VM.js`` ``exports.create`` → ``createVM()``): a new,
         stopped VM (started if ``autoboot`` is true).
 
         Checks the brand (``VM.js``: ``Invalid brand while validating payload:
         "<brand>"``), ``ram``/``max_physical_memory`` and ``alias``. A missing
-        uuid is generated deterministically from the host's seed.
+        uuid is generated deterministically from the host's seed. Then, from
+        OS-6942 (`Platform.create_checks_bhyve_capable`), a bhyve payload on a
+        host whose `sysinfo` says ``"Bhyve Capable": false`` raises
+        `BhyveNotSupported` (``Bhyve not supported``) before anything exists.
+
+        ``preexisting`` is for scenarios: the VM is already on the host (its
+        zone was configured under an earlier platform), so this platform's
+        VM.js checks do not apply (assumption ``scenario-vms-preexist``).
         """
         with self._lock:
             if not isinstance(payload, dict):
@@ -638,6 +677,13 @@ class Host:
             autoboot = payload.get("autoboot", True)
             if not isinstance(autoboot, bool):
                 raise InvalidPayload(f"Invalid value(s) for: autoboot ({autoboot!r})")
+            if (
+                brand == "bhyve"
+                and not preexisting
+                and self.platform.create_checks_bhyve_capable
+                and not self.sysinfo()["Bhyve Capable"]
+            ):
+                raise BhyveNotSupported("Bhyve not supported")
             stamp = self._advance(11).strftime("%Y-%m-%dT%H:%M:%S.000Z")
             vm = VM(uuid, alias, brand, ram, vcpus=vcpus, create_timestamp=stamp)
             self.vms.append(vm)

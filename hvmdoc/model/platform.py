@@ -11,6 +11,13 @@ its ``release-YYYYMMDD`` branch):
   ``release-20180315`` and is first on ``release-20180329`` (checked in
   TritonDataCenter/smartos-live), so stamps from ``20180329T000000Z`` on stop
   a bhyve VM gracefully (assumption ``os-6745-first-release``).
+* OS-6942 "bhyve incapable hosts should exit early on vmadm create"
+  (smartos-live ee76b399, 2018-05-09): ``VM.js`` ``exports.create`` refuses a
+  bhyve payload with ``Bhyve not supported`` when sysinfo's ``Bhyve Capable``
+  is false. The commit is not on ``release-20180426`` and is first on
+  ``release-20180510`` (checked in TritonDataCenter/smartos-live): from
+  ``20180510T000000Z`` (assumption ``os-6942-first-release``). ``VM.start``
+  never checks it (no other ``Bhyve Capable`` in ``VM.js`` through 2019).
 * OS-6400 (the HVM exclusion lock; illumos-kvm 8c4fef5, 2017-10-16) is first in
   ``release-20171026``; the model starts there (earlier stamps are refused).
 * OS-6799 "hvm exclusion failures are silent" (illumos-joyent 8098ab85dc,
@@ -53,6 +60,9 @@ from hvmdoc.model.errors import UnknownPlatform
 LOCK_STAMP = "20171026T000000Z"
 #: First stamp whose vmadm stops a bhyve VM without -F (OS-6745, release-20180329).
 BHYVE_STOP_STAMP = "20180329T000000Z"
+#: First stamp whose ``vmadm create`` refuses bhyve when sysinfo's ``Bhyve
+#: Capable`` is false (OS-6942, smartos-live release-20180510).
+BHYVE_CAPABLE_CHECK_STAMP = "20180510T000000Z"
 #: First stamp whose ``hvm_excl_hold()`` warns on a refused hold (OS-6799,
 #: illumos-joyent release-20180412).
 EXCL_WARN_STAMP = "20180412T000000Z"
@@ -99,6 +109,12 @@ class Platform:
     def bhyve_stop(self) -> bool:
         """Whether ``vmadm stop`` (no ``-F``) works for bhyve VMs (OS-6745)."""
         return self.stamp >= BHYVE_STOP_STAMP
+
+    @property
+    def create_checks_bhyve_capable(self) -> bool:
+        """Whether ``vmadm create`` refuses a bhyve VM on a host whose sysinfo
+        says ``"Bhyve Capable": false`` (OS-6942, from ``20180510T000000Z``)."""
+        return self.stamp >= BHYVE_CAPABLE_CHECK_STAMP
 
     @property
     def excl_warns(self) -> bool:
@@ -191,6 +207,7 @@ def parse_cpu(text: str | None) -> str:
 
 __all__ = [
     "ALIASES",
+    "BHYVE_CAPABLE_CHECK_STAMP",
     "BHYVE_HMA_PER_VM_STAMP",
     "BHYVE_STOP_STAMP",
     "CLOCK_AFTER_BUILD",

@@ -296,7 +296,8 @@ def race_by_enumeration(
                 "brand": brand,
                 "ram": 1024,
                 "autoboot": False,
-            }
+            },
+            preexisting=True,
         )
         vm.autoboot = True
         uuids.append(vm.uuid)

@@ -142,6 +142,43 @@ _ALL = (
         "hvmdoc/model/platform.py (BHYVE_STOP_STAMP), hvmdoc/model/host.py (Host.stop)",
     ),
     Assumption(
+        "os-6942-first-release",
+        "The first platform whose vmadm create checks 'Bhyve Capable' is 20180510",
+        "From platform stamp 20180510T000000Z on, 'vmadm create' of a bhyve payload "
+        "prints 'Bhyve not supported' and exits 1 when sysinfo's 'Bhyve Capable' is "
+        "false; earlier stamps create the VM (which then fails to boot on such a host).",
+        "smartos-live commit ee76b399 (OS-6942 'bhyve incapable hosts should exit early "
+        "on vmadm create', 2018-05-09) added the check to VM.js exports.create; it is "
+        "not on the release-20180426 branch and is on release-20180510 (checked in "
+        "TritonDataCenter/smartos-live). That the release's platform stamps start on "
+        "its branch date is assumed, as for OS-7080.",
+        "hvmdoc/model/platform.py (BHYVE_CAPABLE_CHECK_STAMP), hvmdoc/model/host.py (Host.create)",
+    ),
+    Assumption(
+        "scenario-vms-preexist",
+        "A scenario's VMs are already on the host, whatever its platform and CPU",
+        "Scenarios (and hvmdoc race's hosts) put their VMs on the host without the "
+        "platform's 'vmadm create' checks: on an AMD host from 20180510 on, before HMA "
+        "version 2, a scenario's bhyve VM exists although 'vmadm create' would refuse "
+        "it ('Bhyve not supported'), as if it had been created under an earlier "
+        "platform (VM.js before OS-6942 has no check) and kept across the upgrade.",
+        "No source says how such a VM came to be on the host; the scenarios exist to "
+        "show what the kernel does with the VMs a host has. Zones live on the zones "
+        "pool, which a platform upgrade does not touch.",
+        "hvmdoc/model/scenarios.py (Scenario.build), hvmdoc/model/race.py (race_by_enumeration)",
+    ),
+    Assumption(
+        "intel-hosts-have-vmx",
+        "The model's Intel hosts pass vmx_x86_supported()",
+        "On an Intel host, vmm_is_supported() (the VMM_VM_SUPPORTED ioctl bhhwcompat "
+        "asks) returns 0, so sysinfo's 'Bhyve Capable' is true on every platform.",
+        "vmm_is_supported() returns vmx_x86_supported() on Intel (illumos-joyent "
+        "vmm_sol_dev.c on release-20180315 through release-20190328); the model's "
+        "hosts are servers whose VMX, EPT and unrestricted guest support are "
+        "assumed present and enabled, as the seed's bhyve VM runs.",
+        "hvmdoc/model/vmm.py (VmmDriver.vmm_is_supported)",
+    ),
+    Assumption(
         "host-clock-from-platform",
         "A host's clock starts 5 days 14 hours after its platform's build stamp",
         "A freshly loaded host boots at its platform stamp plus 5 days 14 hours, so "

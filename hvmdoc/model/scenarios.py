@@ -104,7 +104,7 @@ class Scenario:
         for path, text in self.files:
             host.add_file(path, text)
         for spec in self.vms:
-            vm = host.create(spec.payload())
+            vm = host.create(spec.payload(), preexisting=True)
             vm.autoboot = spec.autoboot
         for spec in self.vms:
             if spec.running:

@@ -159,6 +159,25 @@ class VmmDriver:
             call.retval = 0 if ok else ENXIO
         return 0 if ok else ENXIO
 
+    def vmm_is_supported(self) -> int:
+        """``vmm_sol_dev.c`` ``vmm_is_supported()``, the ``VMM_VM_SUPPORTED`` ioctl
+        that ``bhhwcompat`` asks: 0 when bhyve can run here, else ``ENXIO``.
+
+        Until OS-7170 (illumos-joyent 2453029c01; on ``release-20180315``,
+        ``release-20180510``, ``release-20180830`` and ``release-20190314``)
+        it starts ``if (!vmm_is_intel()) return (ENXIO);`` and otherwise
+        returns ``vmx_x86_supported()``; from OS-7170 (``release-20190328``)
+        AMD returns 0 ("HMA already ensured that the features necessary for SVM
+        operation were present and online during vmm_attach()"). The model's
+        Intel hosts have VMX (``vmx_x86_supported()`` is 0). It is pure: it
+        fires no probes (the model never runs ``bhhwcompat`` on a traced path).
+        """
+        if self.cpu_vendor == "intel":
+            return 0
+        if self.hma is not None and self.hma.version >= 2:
+            return 0
+        return ENXIO
+
     def vmm_mod_unload(self) -> int:
         """``vmm.c`` ``vmm_mod_unload()``: always succeeds here (its caller,
         ``vmmdev_mod_decr()``, ``VERIFY0``s it)."""

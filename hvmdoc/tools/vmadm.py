@@ -505,7 +505,9 @@ def _create(
     ctx: Context, host: Host, command: str, parsed: dict[str, Any], remain: list[str]
 ) -> int:
     """``create [-f FILE]``: the payload from a file the host has, a real file,
-    or piped standard input; ``Successfully created VM UUID``."""
+    or piped standard input; ``Successfully created VM UUID``. A refused create
+    (``Host.create``: a bad payload, or ``Bhyve not supported`` from OS-6942)
+    prints the model's message and exits 1, as ``vmadm.js`` ``main()`` does."""
     from hvmdoc.model.errors import ModelError
 
     filename = parsed.get("file")

@@ -9,6 +9,7 @@ import pytest
 from hvmdoc.errors import HvmdocError
 from hvmdoc.model.errors import (
     AlreadyRunning,
+    BhyveNotSupported,
     InvalidPayload,
     InvalidUUID,
     NotRunning,
@@ -351,3 +352,65 @@ def test_no_hvm_warning_before_os_6799_or_after_the_fix(platform: str) -> None:
     host.start("test")
     host.start("kvm-debian8")
     assert host.read_file("/var/adm/messages") == ""
+
+
+@pytest.mark.parametrize(
+    ("platform", "cpu", "capable"),
+    [
+        ("pre-fix", "intel", True),
+        ("pre-fix", "amd", False),  # vmm_is_supported(): !vmm_is_intel() -> ENXIO
+        ("post-fix", "intel", True),
+        ("post-fix", "amd", False),  # vmm_attach failed: no /dev/vmmctl
+        ("hma-v2", "intel", True),
+        ("hma-v2", "amd", True),  # OS-7170: AMD returns 0
+        ("20200604T000000Z", "amd", True),
+    ],
+)
+def test_sysinfo_bhyve_capable_follows_bhhwcompat(platform: str, cpu: str, capable: bool) -> None:
+    host = load_scenario("emy-17", platform=platform, cpu=cpu)
+    assert host.sysinfo() == {"Bhyve Capable": capable}
+    assert host.bhhwcompat() == (0 if capable else 1)
+    assert host.vmm.attached == (platform != "post-fix" or cpu == "intel")
+
+
+@pytest.mark.parametrize(
+    ("platform", "refused"),
+    [
+        ("pre-fix", False),  # 20180315: VM.js has no check before OS-6942
+        ("20180426T000000Z", False),
+        ("20180510T000000Z", True),  # release-20180510 carries ee76b399
+        ("post-fix", True),
+        ("hma-v2", False),  # Bhyve Capable is true on AMD from OS-7170
+    ],
+)
+def test_vmadm_create_refuses_bhyve_on_amd_from_os_6942(platform: str, refused: bool) -> None:
+    host = load_scenario("emy-17", platform=platform, cpu="amd")
+    before = [vm.uuid for vm in host.vms]
+    payload = {"alias": "new", "brand": "bhyve", "ram": 512, "autoboot": False}
+    if refused:
+        with pytest.raises(BhyveNotSupported) as info:
+            host.create(payload)
+        assert info.value.message == "Bhyve not supported"
+        assert info.value.vmadm_exit_status == 1 and info.value.code == ""
+        assert [vm.uuid for vm in host.vms] == before
+    else:
+        assert host.create(payload).state == "stopped"
+    # KVM and zones are never checked; Intel hosts are always capable.
+    assert host.create({"brand": "kvm", "ram": 512, "autoboot": False}).brand == "kvm"
+    intel = load_scenario("emy-17", platform=platform, cpu="intel")
+    assert intel.create(payload).brand == "bhyve"
+
+
+def test_vmadm_create_validates_the_payload_before_the_bhyve_check() -> None:
+    host = load_scenario("emy-17", platform="post-fix", cpu="amd")
+    with pytest.raises(InvalidPayload):
+        host.create({"brand": "bhyve", "ram": -1})
+
+
+def test_vmadm_start_has_no_bhyve_capable_check() -> None:
+    # VM.js exports.start never reads sysinfo: the scenario's bhyve VM "starts",
+    # then stops when bhyve cannot create its vmm instance.
+    host = load_scenario("emy-17", platform="post-fix", cpu="amd")
+    assert not host.sysinfo()["Bhyve Capable"]
+    vm = host.start("test")
+    assert vm.state == "stopped" and vm.boot_error is not None

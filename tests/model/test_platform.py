@@ -116,3 +116,14 @@ def test_by_release_picks_the_last_entry_not_after_the_stamp() -> None:
     assert by_release(table, "20180412T000000Z") == 62
     assert by_release(table, "20990101T000000Z") == 62
     assert by_release(table, "20170101T000000Z") == 54
+
+
+def test_os_6942_cutover_is_release_20180510() -> None:
+    from hvmdoc.model.platform import BHYVE_CAPABLE_CHECK_STAMP
+
+    assert BHYVE_CAPABLE_CHECK_STAMP == "20180510T000000Z"
+    assert not parse_platform("pre-fix").create_checks_bhyve_capable
+    assert not parse_platform("20180426T000000Z").create_checks_bhyve_capable
+    assert parse_platform("20180510T000000Z").create_checks_bhyve_capable
+    assert parse_platform("post-fix").create_checks_bhyve_capable
+    assert parse_platform("hma-v2").create_checks_bhyve_capable

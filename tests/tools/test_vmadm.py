@@ -274,3 +274,33 @@ def test_create_from_a_scenario_payload_file(term: Terminal) -> None:
     assert out.startswith("Successfully created VM ")
     uuid = out.split()[-1]
     assert term.execute(f"vmadm list -H -o uuid uuid={uuid}") == uuid + "\n"
+
+
+@pytest.mark.parametrize(
+    ("platform", "cpu", "refused"),
+    [
+        ("post-fix", "amd", True),  # OS-6942's check; HMA v1 refuses SVM
+        ("20180510T000000Z", "amd", True),  # first release with the check
+        ("pre-fix", "amd", False),  # release-20180315's VM.js has no check
+        ("hma-v2", "amd", False),  # OS-7170: "Bhyve Capable" true on AMD
+        ("post-fix", "intel", False),
+    ],
+)
+def test_create_bhyve_on_an_incapable_host(platform: str, cpu: str, refused: bool) -> None:
+    from hvmdoc.tools.session import HostSession
+
+    term = HostSession("emy-17", platform=platform, cpu=cpu).terminal()
+    before = term.execute("vmadm list -H -o alias")
+    out = term.execute("vmadm create -f /opt/payloads/bhyve.json")
+    if refused:
+        # VM.js ee76b399: cb(new Error('Bhyve not supported')); vmadm.js exits 1
+        assert out == "Bhyve not supported\n"
+        assert term.exit_status == 1
+        assert term.execute("vmadm list -H -o alias") == before
+        # KVM is not checked
+        assert term.execute("vmadm create -f /opt/payloads/kvm.json").startswith(
+            "Successfully created VM "
+        )
+    else:
+        assert out.startswith("Successfully created VM ")
+        assert term.exit_status == 0
