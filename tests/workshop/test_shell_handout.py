@@ -24,17 +24,20 @@ REFUSALS = re.compile(
 )
 
 
-def _section_commands(title: str) -> list[str]:
-    """The code spans in the first column of the table under ``## title``."""
+def _section_commands(title: str) -> list[tuple[str, str]]:
+    """(command, platform) for the code spans in the first column of the table
+    under ``## title``: a row whose text begins "After OS-7080" is for a fixed
+    platform (``post-fix``), any other for the sheet's default (``pre-fix``)."""
     text = HANDOUT.read_text(encoding="utf-8")
     section = text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
-    commands: list[str] = []
+    commands: list[tuple[str, str]] = []
     for row in section.splitlines():
         if not row.startswith("| `"):
             continue
-        first_cell = re.split(r"(?<!\\) \| ", row[2:], maxsplit=1)[0]
+        first_cell, rest = [*re.split(r"(?<!\\) \| ", row[2:], maxsplit=1), ""][:2]
+        platform = "post-fix" if rest.startswith("After OS-7080") else "pre-fix"
         for span in re.findall(r"`([^`]+)`", first_cell):
-            commands.append(span.replace("\\|", "|"))
+            commands.append((span.replace("\\|", "|"), platform))
     return commands
 
 
@@ -51,14 +54,18 @@ def _runnable(command: str) -> str | None:
 def test_every_host_command_on_the_sheet_runs(title: str) -> None:
     commands = _section_commands(title)
     assert len(commands) >= 3, commands
-    session = HostSession("emy-17", seed=1)
-    session.terminal().execute("vmadm start $(vm kvm-debian8)")  # so its QEMU log exists
+    sessions = {
+        platform: HostSession("emy-17", platform=platform, seed=1)
+        for platform in ("pre-fix", "post-fix")
+    }
+    for session in sessions.values():
+        session.terminal().execute("vmadm start $(vm kvm-debian8)")  # so its QEMU log exists
     ran = 0
-    for command in commands:
+    for command, platform in commands:
         line = _runnable(command)
         if line is None or line in {"Ctrl-C", "reboot"}:
             continue
-        terminal = session.terminal()
+        terminal = sessions[platform].terminal()
         if line.startswith("::") or (title == "mdb" and "::" in line and "mdb" not in line):
             terminal.execute("mdb -k")
         output = terminal.execute(line)
@@ -79,7 +86,7 @@ def test_every_simulator_option_on_the_sheet_exists() -> None:
         for name in ("shell", "race")
     }
     mentioned = 0
-    for command in _section_commands("The simulator"):
+    for command, _ in _section_commands("The simulator"):
         words = command.split()
         if words[:1] != ["hvmdoc"]:
             continue
