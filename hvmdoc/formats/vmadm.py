@@ -560,9 +560,8 @@ def _spans(column: str, parts: list[str], j: int, strict: bool) -> Iterator[int]
     """How many parts, from ``parts[j]`` on, a value of ``column`` can span."""
     array, _, key = column.rpartition(".")
     array = array.partition(".")[0]
-    if column in _NO_COLON or (strict and column in _SELDOM_COLON):
-        yield 1
-    elif key in _NO_COLON_KEYS.get(array, ()):
+    no_colon = column in _NO_COLON or key in _NO_COLON_KEYS.get(array, ())
+    if no_colon or (strict and column in _SELDOM_COLON):
         yield 1
     elif array == "nics" and key == "mac":
         if parts[j] == "":

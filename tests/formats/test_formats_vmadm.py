@@ -299,7 +299,7 @@ VMADM_GET_492 = """{
   "disks": [],
   "customer_metadata": {},
   "zoneid": 5
-}""".split("\n")
+}""".splitlines()
 
 
 def test_vmadm_get_nested_object_round_trips() -> None:
