@@ -17,7 +17,11 @@ Records (frozen dataclasses; field names are public API):
   nested structs and arrays have no name: other text is a `ParseError`, not a value.
 - `Whatis` ``(address, answer)`` -- ``%p is ANSWER`` from ``::whatis``,
   e.g. ``answer="vmmdev_mod_incr+0x37, in vmm's text segment"``; properties
-  ``symbol``, ``offset``, ``module``, ``segment`` decode the symbol form.
+  ``symbol``, ``offset``, ``module``, ``segment`` decode the symbol form;
+  ``base``, ``offset``, ``cache`` the kmem form (``BASE+OFF, [bufctl B ]allocated
+  from CACHE``, hex without ``0x``). An answer ending in ``:`` (KMF_AUDIT's
+  ``bufctl -v``, KMF_LITE's ``recent callers``, a vmem arena's ``vmem_seg -v``)
+  is followed by `Text` lines up to the next command.
 - `NmHeader` ``()`` and `NmSymbol` ``(value, size, type, bind,
   other, shndx, name)`` -- ``::nm``'s default table.
 - `StackFrame` ``(frame_pointer, function, offset=None, module=None,
@@ -154,9 +158,45 @@ class Whatis:
     address: int
     answer: str
 
+    def _object_part(self) -> tuple[int, int] | None:
+        """``BASE+OFF, `` of ``mdb_whatis_report_object()`` (``%p+%p``: both hex
+        without ``0x``), or the address itself when the answer starts with the
+        text (``ADDR is allocated from kmem_alloc_128``: ``addr == base``)."""
+        head, comma, _ = self.answer.partition(", ")
+        base, plus, off = head.partition("+")
+        start, delta = _plain_hex(base), _plain_hex(off)
+        # base + offset is the address: a hex-named symbol (``add+8``) is not an object
+        if (
+            comma
+            and plus
+            and start is not None
+            and delta is not None
+            and start + delta == self.address
+        ):
+            return start, delta
+        if self.answer.startswith(("allocated from ", "freed from ", "bufctl ")):
+            return self.address, 0
+        return None
+
+    @property
+    def base(self) -> int | None:
+        """The start of the kmem/umem buffer (or other object) the address is in."""
+        part = self._object_part()
+        return part[0] if part else None
+
+    @property
+    def cache(self) -> str | None:
+        """The kmem/umem cache of ``[bufctl ADDR ](allocated|freed) from CACHE``."""
+        for state in (" allocated from ", " freed from "):
+            _, sep, tail = (" " + self.answer).rpartition(state)
+            name = tail.removesuffix(":")  # ":" then ``bufctl -v`` with KMF_AUDIT
+            if sep and name and " " not in name:
+                return name
+        return None
+
     def _symbol_part(self) -> tuple[str | None, str, int] | None:
         sym, comma, _ = self.answer.partition(", ")
-        if not comma or " " in sym:
+        if not comma or " " in sym or self._object_part() is not None:
             return None
         module, tick, rest = sym.rpartition("`")
         name, plus, off = rest.partition("+")
@@ -173,7 +213,10 @@ class Whatis:
 
     @property
     def offset(self) -> int | None:
-        """The address's offset into `symbol`."""
+        """The address's offset into `symbol`, or into the object at `base`."""
+        obj = self._object_part()
+        if obj is not None:
+            return obj[1]
         part = self._symbol_part()
         return part[2] if part else None
 
@@ -385,6 +428,11 @@ def parse(lines: Iterable[str], source: str = "<stdin>") -> Iterator[Record]:
             if not free or any(ch < " " and ch != "\t" for ch in line):
                 raise ParseError(source, number, 1, line, _EXPECTED)
             record = Text(line)
+        elif isinstance(record, Whatis) and record.answer.endswith(":"):
+            # kmem.c whatis_call_printer()/whatis_print_kmf_lite(): ":" then
+            # ``bufctl -v``, ``vmem_seg -v`` or ``recent callers: ...`` (KMF_AUDIT,
+            # KMF_LITE, vmem arenas): free text until the next command.
+            free = True
         yield record
     if banner is not None:
         raise ParseError(source, start, 1, BANNER_PREFIX, "the banner's closing ' ]'")

@@ -505,10 +505,20 @@ def _parse_header(line: str) -> ListHeader | None:
 
 
 def _looks_like_header(word: str) -> bool:
+    """A known header, or a dotted field upper-cased (``NICS.0.IP``, ``TAGS.ROLE``,
+    ``CUSTOMER_METADATA.USER-SCRIPT``: a metadata key may hold ``-`` and such)."""
     if word in _BY_HEADER:
         return True
-    bare = word.replace(".", "").replace("_", "")
-    return "." in word and word == word.upper() and bare.isalnum() and not bare.isdigit()
+    head, dot, rest = word.partition(".")
+    bare = head.replace("_", "")
+    return bool(
+        dot
+        and rest
+        and word == word.upper()
+        and bare.isalnum()
+        and not bare.isdigit()
+        and not any(c.isspace() for c in word)
+    )
 
 
 #: Fields whose values never hold ``:`` (numbers, UUIDs, names, states, paths).
@@ -529,10 +539,35 @@ _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
 _MAX_PARTS = 16
 
 
+#: Keys of ``nics.N.KEY`` and ``disks.N.KEY`` whose values never hold ``:`` (a
+#: NIC's ``ip`` is IPv4 or ``dhcp``; IPv6 addresses are only in its ``ips`` array,
+#: which ``vmadm list`` cannot print).
+_NO_COLON_KEYS = {
+    "nics": frozenset(
+        {"ip", "netmask", "gateway", "vlan_id", "nic_tag", "interface", "mtu", "model"}
+        | {"primary", "network_uuid", "vrrp_vrid"}
+    ),
+    "disks": frozenset(
+        {"size", "model", "media", "path", "boot", "zpool", "image_uuid", "compression"}
+        | {"block_size", "refreservation", "image_size"}
+    ),
+}
+#: A MAC address as vmadm prints one (``00:15:00:05:d2:a6``): six parts.
+_MAC = re.compile(r"[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){5}")
+
+
 def _spans(column: str, parts: list[str], j: int, strict: bool) -> Iterator[int]:
     """How many parts, from ``parts[j]`` on, a value of ``column`` can span."""
-    if column in _NO_COLON or (strict and column in _SELDOM_COLON):
+    array, _, key = column.rpartition(".")
+    array = array.partition(".")[0]
+    no_colon = column in _NO_COLON or key in _NO_COLON_KEYS.get(array, ())
+    if no_colon or (strict and column in _SELDOM_COLON):
         yield 1
+    elif array == "nics" and key == "mac":
+        if parts[j] == "":
+            yield 1
+        elif _MAC.fullmatch(":".join(parts[j : j + 6])):
+            yield 6
     elif column.endswith("_timestamp"):
         if parts[j] == "":
             yield 1

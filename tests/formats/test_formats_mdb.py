@@ -277,3 +277,47 @@ def test_output_of_dcmds_hvmdoc_does_not_model_is_text() -> None:
 )
 def test_free_form(command: str, free: bool) -> None:
     assert mdb.free_form(command) is free
+
+
+# ::whatis answers as illumos-gate prints them (usr/src/cmd/mdb/common/modules/
+# genunix/kmem.c: whatis_print_kmem(), whatis_print_kmf_lite(),
+# whatis_call_printer(), whatis_walk_thread(); mdb_whatis.c:
+# mdb_whatis_report_object() prints "%p is %p+%p, ", base and offset in hex).
+WHATIS_KMEM = [
+    "> ffffff0d4b5e2a40::whatis",
+    "ffffff0d4b5e2a40 is ffffff0d4b5e2a00+40, allocated from kmem_alloc_128",
+    "> ffffff0d4b5e2a00::whatis",
+    "ffffff0d4b5e2a00 is allocated from kmem_alloc_128",
+    "> ffffff0d4b5e2a08::whatis",
+    "ffffff0d4b5e2a08 is ffffff0d4b5e2a00+8, bufctl ffffff0d4b5e7c10 freed from kmem_alloc_64",
+    "> fffffe000f7c5e20::whatis",
+    "fffffe000f7c5e20 is in thread fffffe000f7c5c20's stack",
+    # KMF_LITE: ":" and the recent callers, indented 8
+    "> ffffff0d4b5e2a48::whatis",
+    "ffffff0d4b5e2a48 is ffffff0d4b5e2a00+48, allocated from kmem_alloc_128:",
+    "        recent callers: kmem_zalloc+0x5c, vmm_drv_hold+0x37",
+]
+
+
+def test_whatis_kmem_buffers_and_stacks() -> None:
+    records = list(mdb.parse(WHATIS_KMEM))
+    answers = [r for r in records if isinstance(r, mdb.Whatis)]
+    first, exact, freed, stack, lite = answers
+    assert (first.base, first.offset, first.cache, first.symbol) == (
+        0xFFFFFF0D4B5E2A00,
+        0x40,
+        "kmem_alloc_128",
+        None,
+    )
+    assert (exact.base, exact.offset, exact.cache) == (0xFFFFFF0D4B5E2A00, 0, "kmem_alloc_128")
+    assert (freed.offset, freed.cache) == (8, "kmem_alloc_64")
+    assert (stack.base, stack.cache, stack.symbol) == (None, None, None)
+    assert lite.cache == "kmem_alloc_128"
+    assert records[-1] == mdb.Text("        recent callers: kmem_zalloc+0x5c, vmm_drv_hold+0x37")
+    assert list(mdb.render(records)) == WHATIS_KMEM
+
+
+def test_whatis_symbol_with_a_hex_name_is_not_an_object() -> None:
+    (record,) = mdb.parse(["fffffffffb800a08 is add+8, in unix's text segment"])
+    assert isinstance(record, mdb.Whatis)
+    assert (record.symbol, record.offset, record.base) == ("add", 8, None)

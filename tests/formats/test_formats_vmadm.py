@@ -107,8 +107,10 @@ def test_errors(lines: list[str], line: int) -> None:
 
 
 # vmadm.js outputVMListLine(): "-p" joins values with ":" and does not escape a
-# ":" inside one ("TODO: escape ':' characters in each bit").
-COLON_COLUMNS = ("uuid", "alias", "nics.0.ip", "create_timestamp")
+# ":" inside one ("TODO: escape ':' characters in each bit"). nics.0.ips is an
+# array printed as its toString() (joined with ","), and may hold IPv6; a NIC's
+# "ip" is IPv4 or "dhcp" only (vmadm(8)), so it never holds ":".
+COLON_COLUMNS = ("uuid", "alias", "nics.0.ips", "create_timestamp")
 WHEN = "2018-03-15T00:00:00.000Z"
 
 
@@ -138,7 +140,7 @@ def test_parsable_alias_with_a_colon_when_only_it_can_hold_one() -> None:
     ("line", "columns"),
     [
         # the extra parts could go to either IP
-        (f"{TEST}:test:1::2:3", ("uuid", "alias", "nics.0.ip", "nics.1.ip")),
+        (f"{TEST}:test:1::2:3", ("uuid", "alias", "nics.0.ips", "nics.1.ips")),
         # "12:00" is no timestamp, and nothing else can take the last parts
         (f"{TEST}:test:10.0.0.1:12:00", COLON_COLUMNS),
     ],
@@ -231,3 +233,77 @@ def test_trailing_spaces_of_table_lines_are_dropped() -> None:
     row = "1c8d924d-9d70-40b4-bcb2-4b3a7e318cd4:joyent:2048:running:alias "
     (parsed,) = vmadm.parse([row], columns=("uuid", "brand", "ram", "state", "alias"))
     assert isinstance(parsed, vmadm.ListRow) and parsed.values[-1] == "alias "
+
+
+# `vmadm list -o ...` and `vmadm get` of the VM in TritonDataCenter/smartos-live#492
+# (https://github.com/TritonDataCenter/smartos-live/issues/492): its values
+# (brand joyent, max_physical_memory 4096, cpu_cap 400, no quota, nics.0.mac
+# 00:15:00:05:d2:a6; the masked "172.16.xx.170" made a real address), laid out
+# as vmadm.js prints them: getListProperties() gives dotted fields width 20.
+LIST_O_COLUMNS = "zonename,brand,alias,max_physical_memory,cpu_cap,quota,nics.0.ip,nics.0.mac"
+LIST_O = [
+    "ZONENAME      BRAND           ALIAS       MAX_PHYS  CPU_CAP  QUOTA  NICS.0.IP"
+    "             NICS.0.MAC",
+    "260014e8-33db-42c0-8ce4-2a7929a5ef08  joyent          ares        4096      400"
+    "      -      172.16.10.170         00:15:00:05:d2:a6",
+]
+
+
+def test_list_o_with_dotted_nic_columns_round_trips() -> None:
+    records = list(vmadm.parse(LIST_O))
+    assert records[0] == vmadm.ListHeader(tuple(LIST_O_COLUMNS.split(",")))
+    row = records[1]
+    assert isinstance(row, vmadm.ListRow)
+    assert row.as_dict()["nics.0.mac"] == "00:15:00:05:d2:a6"
+    assert row.as_dict()["quota"] == ""
+    assert list(vmadm.render(records)) == LIST_O
+
+
+def test_list_p_reads_a_mac_as_six_parts() -> None:
+    """vmadm.js does not escape ``:`` in -p values; a MAC is six parts, a NIC's
+    ``ip`` (IPv4 or ``dhcp``) one, so the row has one reading."""
+    columns = ("uuid", "alias", "nics.0.ip", "nics.0.mac", "max_physical_memory", "state")
+    line = "260014e8-33db-42c0-8ce4-2a7929a5ef08:ares:dhcp:00:15:00:05:d2:a6:4096:running"
+    (row,) = vmadm.parse([line], columns=columns)
+    assert isinstance(row, vmadm.ListRow)
+    assert row.values[2:4] == ("dhcp", "00:15:00:05:d2:a6")
+    assert list(vmadm.render([row])) == [line]
+
+
+def test_metadata_headers_may_hold_dashes() -> None:
+    """``-o customer_metadata.user-script`` is printed upper-cased, dash and all."""
+    line = "UUID                                  CUSTOMER_METADATA.USER-SCRIPT"
+    (header,) = vmadm.parse([line])
+    assert header == vmadm.ListHeader(("uuid", "customer_metadata.user-script"))
+
+
+VMADM_GET_492 = """{
+  "zonename": "260014e8-33db-42c0-8ce4-2a7929a5ef08",
+  "autoboot": true,
+  "brand": "joyent",
+  "cpu_cap": 400,
+  "datasets": [
+    "zones/260014e8-33db-42c0-8ce4-2a7929a5ef08/data"
+  ],
+  "nics": [
+    {
+      "interface": "net0",
+      "mac": "00:15:00:05:d2:a6",
+      "vlan_id": 30,
+      "ips": [
+        "172.16.10.170/24"
+      ],
+      "primary": true
+    }
+  ],
+  "disks": [],
+  "customer_metadata": {},
+  "zoneid": 5
+}""".splitlines()
+
+
+def test_vmadm_get_nested_object_round_trips() -> None:
+    (record,) = vmadm.parse(VMADM_GET_492)
+    assert isinstance(record, vmadm.Json)
+    assert record.data["nics"][0]["mac"] == "00:15:00:05:d2:a6"
+    assert list(vmadm.render([record])) == VMADM_GET_492
