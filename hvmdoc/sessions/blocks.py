@@ -119,6 +119,18 @@ class Document:
         """The session blocks, in page order."""
         return [block for block in self.blocks if isinstance(block, SessionBlock)]
 
+    def host_spec(self, block: SessionBlock) -> HostSpec:
+        """The spec of the host ``block`` runs on, as `hvmdoc.sessions.replay` builds it:
+        the front matter's, with the ``data-*`` host attributes of the last block on the
+        same ``data-host`` that started a fresh one (``block`` itself included)."""
+        specs: dict[str, HostSpec] = {}
+        for session in self.sessions:
+            if session.fresh is not None or session.host not in specs:
+                specs[session.host] = self.host.merged(session.fresh or HostSpec())
+            if session is block:
+                return specs[session.host]
+        raise ValueError(f"line {block.line}: not a session block of {self.path}")
+
 
 def split_commands(text: str) -> tuple[str, ...]:
     """Split ``"CMD; CMD"`` at semicolons outside quotes and braces (D clauses keep theirs)."""
