@@ -72,6 +72,16 @@ class SessionBlock:
         """1-based line of the opening fence."""
         return self.fence.line
 
+    @property
+    def uses_host(self) -> bool:
+        """Whether the block runs on an emulated host: it sets one up, starts a fresh
+        one, or runs a command there (not only ``$ hvmdoc``/``$ python`` for real)."""
+        return bool(
+            self.setup
+            or self.fresh
+            or any(step.kind is transcript.StepKind.HOST for step in self.steps)
+        )
+
 
 @dataclass
 class PythonBlock:

@@ -321,7 +321,7 @@ class PageReplay:
 
     @staticmethod
     def _needs_host(block: SessionBlock) -> bool:
-        return bool(block.setup or block.fresh or any(s.kind is StepKind.HOST for s in block.steps))
+        return block.uses_host
 
     def advance(self, block: SessionBlock) -> None:
         """Bring the host to where ``block`` leaves it, comparing nothing.
