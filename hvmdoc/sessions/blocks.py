@@ -72,6 +72,16 @@ class SessionBlock:
         """1-based line of the opening fence."""
         return self.fence.line
 
+    @property
+    def uses_host(self) -> bool:
+        """Whether the block runs on an emulated host: it sets one up, starts a fresh
+        one, or runs a command there (not only ``$ hvmdoc``/``$ python`` for real)."""
+        return bool(
+            self.setup
+            or self.fresh
+            or any(step.kind is transcript.StepKind.HOST for step in self.steps)
+        )
+
 
 @dataclass
 class PythonBlock:
@@ -118,6 +128,18 @@ class Document:
     def sessions(self) -> list[SessionBlock]:
         """The session blocks, in page order."""
         return [block for block in self.blocks if isinstance(block, SessionBlock)]
+
+    def host_spec(self, block: SessionBlock) -> HostSpec:
+        """The spec of the host ``block`` runs on, as `hvmdoc.sessions.replay` builds it:
+        the front matter's, with the ``data-*`` host attributes of the last block on the
+        same ``data-host`` that started a fresh one (``block`` itself included)."""
+        specs: dict[str, HostSpec] = {}
+        for session in self.sessions:
+            if session.fresh is not None or session.host not in specs:
+                specs[session.host] = self.host.merged(session.fresh or HostSpec())
+            if session is block:
+                return specs[session.host]
+        raise ValueError(f"line {block.line}: not a session block of {self.path}")
 
 
 def split_commands(text: str) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ import functools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from hvmdoc.errors import HvmdocError
 from hvmdoc.sessions import compare
@@ -28,6 +28,9 @@ from hvmdoc.sessions.errors import BlockError, display_path
 from hvmdoc.sessions.find import split_lines
 from hvmdoc.sessions.real import RealCommands, repo_root
 from hvmdoc.sessions.transcript import Mode, Step, StepKind, is_long_running, prompt_of
+
+if TYPE_CHECKING:
+    from hvmdoc.model.platform import Platform
 from hvmdoc.sessions.update import Edit
 from hvmdoc.tools.script import Unseen, first_failure, run_unseen
 
@@ -73,14 +76,34 @@ class HostLike(Protocol):
 HostFactory = Callable[[HostSpec], HostLike]
 
 
+#: The scenario of a host whose spec names none.
+DEFAULT_SCENARIO = "emy-17"
+
+
 def tools_host(spec: HostSpec) -> HostLike:
     """A `hvmdoc.tools.session.HostSession` for ``spec``."""
     from hvmdoc.tools.session import HostSession
 
     host: HostLike = HostSession(
-        scenario=spec.scenario or "emy-17", platform=spec.platform, cpu=spec.cpu, seed=spec.seed
+        scenario=spec.scenario or DEFAULT_SCENARIO,
+        platform=spec.platform,
+        cpu=spec.cpu,
+        seed=spec.seed,
     )
     return host
+
+
+def platform_of(spec: HostSpec) -> Platform:
+    """The platform `tools_host` boots for ``spec``: its own, or its scenario's default.
+
+    Raises `LookupError` for an unknown scenario and
+    `hvmdoc.model.errors.UnknownPlatform` for an unknown platform.
+    """
+    from hvmdoc.model.platform import parse_platform
+    from hvmdoc.model.scenarios import SCENARIOS
+
+    scenario = SCENARIOS[spec.scenario or DEFAULT_SCENARIO]
+    return parse_platform(spec.platform or scenario.platform)
 
 
 @functools.cache
@@ -236,7 +259,7 @@ class PageReplay:
         host = self._hosts.get(block.host)
         if host is not None and block.fresh is None:
             return host
-        spec = self.document.host.merged(block.fresh or HostSpec())
+        spec = self.document.host_spec(block)
         try:
             session = self.host_factory(spec)
         except BlockError:
@@ -298,7 +321,7 @@ class PageReplay:
 
     @staticmethod
     def _needs_host(block: SessionBlock) -> bool:
-        return bool(block.setup or block.fresh or any(s.kind is StepKind.HOST for s in block.steps))
+        return block.uses_host
 
     def advance(self, block: SessionBlock) -> None:
         """Bring the host to where ``block`` leaves it, comparing nothing.

@@ -344,6 +344,8 @@ _LABEL = re.compile(r"^\*(?:Platforms?|Symbols): .*\*$", re.DOTALL)
 _STAMP = re.compile(r"joyent_(\d{8}T\d{6}Z)")
 #: `hvmdoc race` output names its platform in its first line.
 _RACE_HEADER = re.compile(r"^platform (\d{8}T\d{6}Z) \(", re.MULTILINE)
+#: A page-level platform note: an admonition titled "Platform…" at the top level.
+_NOTE = re.compile(r'^(?:!!!|\?\?\?\+?) \w+ "Platform\b[^"]*"')
 
 
 def paragraph_before(path: Path, line: int) -> str:
@@ -369,28 +371,129 @@ def platform_label(path: Path, line: int, text: str) -> str | None:
     return None
 
 
-def test_every_story_session_is_labelled_with_its_platform() -> None:
-    """The story is history: each of its sessions says which platform it reflects,
-    and a block that picks a platform (``data-platform``) is labelled with that one."""
-    from hvmdoc.model.platform import parse_platform
+def named_stamps(label: str) -> list[str]:
+    """The build stamps a label names, in order."""
+    return _STAMP.findall(label) or _RACE_HEADER.findall(label)
 
-    unlabelled: list[str] = []
-    mislabelled: list[str] = []
-    checked = 0
-    for markdown in sorted((DOCS / "story").glob("*.md")):
-        for fence in session_fences(markdown):
-            where = f"{markdown.relative_to(ROOT)}:{fence.line}"
-            label = platform_label(markdown, fence.line, fence.text)
-            checked += 1
-            if label is None:
-                unlabelled.append(where)
-                continue
-            chosen = re.search(r'data-platform="([^"]+)"', fence.info)
-            if chosen and parse_platform(chosen[1]).stamp not in label:
-                mislabelled.append(f"{where}: {chosen[1]} but labelled {label!r}")
-    assert checked > 20
-    assert unlabelled == [], "sessions without a platform label"
-    assert mislabelled == []
+
+def platform_note(path: Path) -> tuple[int, str] | None:
+    """A page's platform note: (line, title and body joined), or None."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, line in enumerate(lines, 1):
+        if _NOTE.match(line):
+            body = [line]
+            for following in lines[number:]:
+                if following.strip() and not following.startswith("    "):
+                    break
+                body.append(following.strip())
+            return number, " ".join(part for part in body if part)
+    return None
+
+
+def session_platforms(path: Path) -> list[tuple[int, str, str]]:
+    """(line, text, stamp) of each session block: the stamp of the platform it shows.
+
+    A block on an emulated host shows the host's platform, as the checker builds
+    it (front matter, then the ``data-*`` attributes of the block that started the
+    host, then the scenario's default: `Document.host_spec`,
+    `hvmdoc.sessions.replay.platform_of`). A block that only runs commands for real
+    (``$ hvmdoc race``, ``$ python examples/...``) shows the platform they build from
+    their own ``--scenario``/``--platform`` options, with the same defaults.
+    """
+    import shlex
+
+    from hvmdoc.sessions.blocks import HostSpec, load_path
+    from hvmdoc.sessions.replay import known_scenarios, platform_of
+
+    document, errors = load_path(path, known_scenarios())
+    assert document is not None and errors == [], errors
+    found: list[tuple[int, str, str]] = []
+    for block in document.sessions:
+        if block.uses_host:
+            spec = document.host_spec(block)
+        else:
+            options: dict[str, str] = {}
+            for step in block.steps:
+                words = shlex.split(step.command)
+                for word, value in zip(words, [*words[1:], ""], strict=True):
+                    name, equals, given = word.partition("=")
+                    if name in {"--scenario", "--platform"}:
+                        options[name[2:]] = given if equals else value
+            spec = HostSpec(**options)
+        found.append((block.line, "\n".join(block.fence.lines), platform_of(spec).stamp))
+    return found
+
+
+def platform_label_problems(path: Path, *, notes: bool = True) -> list[str]:
+    """Each session block of ``path`` whose platform no label names, or names wrongly.
+
+    A block is labelled by the caption just above it (or, for ``hvmdoc race``, its
+    own first output line); a "Platform:" or "Symbols:" caption names the block's
+    stamp first, a "Platforms:" caption names it somewhere. A block without one is
+    labelled by the page's platform note (with ``notes``), an admonition titled
+    "Platform…" above it, whose first stamp must be the block's.
+    """
+    note = platform_note(path) if notes else None
+    problems: list[str] = []
+    for line, text, stamp in session_platforms(path):
+        where = f"{path.name}:{line}"
+        label = platform_label(path, line, text)
+        if label is None and note is not None and note[0] < line:
+            label = note[1]
+        if label is None:
+            problems.append(f"{where}: runs on joyent_{stamp}, and no label says so")
+            continue
+        named = named_stamps(label)
+        ok = stamp in named if label.startswith("*Platforms:") else named[:1] == [stamp]
+        if not ok:
+            problems.append(f"{where}: runs on joyent_{stamp} but is labelled {label!r}")
+    return problems
+
+
+def test_every_session_is_labelled_with_its_platform() -> None:
+    """Every session says which platform it reflects: each story session by its own
+    caption (the story is history); on other pages, a caption or the page's platform
+    note, with a caption for each block whose platform is not the note's."""
+    problems: list[str] = []
+    pages = 0
+    for markdown in markdown_pages():
+        if not session_fences(markdown):
+            continue
+        pages += 1
+        story = markdown.parent.name == "story"
+        problems += [
+            f"{markdown.parent.name}/{problem}"
+            for problem in platform_label_problems(markdown, notes=not story)
+        ]
+    assert pages > 15
+    assert problems == []
+
+
+def test_the_platform_label_check_finds_missing_and_wrong_labels(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    front = "---\nhvmdoc:\n  scenario: emy-17\n---\n\n# Page\n\n"
+    block = "``` {{ .console .hvmdoc{} }}\n# uname -v\njoyent_{}\n```\n\n"
+    pre, post = "20180315T000000Z", "20180830T000000Z"
+    note = '!!! info "Platform"\n\n    Runs on `joyent_{}`.\n\n'
+    caption = "*Platform: `joyent_{}`.*\n\n"
+
+    def problems(text: str, *, notes: bool = True) -> list[str]:
+        page.write_text(front + text, encoding="utf-8")
+        return platform_label_problems(page, notes=notes)
+
+    fixed = ' data-platform="post-fix"'
+    assert problems(note.format(pre) + block.format("", pre)) == []
+    assert problems(block.format("", pre) + note.format(pre)) != []  # note after the block
+    assert problems(note.format(pre) + block.format("", pre), notes=False) != []
+    assert problems(block.format("", pre)) != []  # no label
+    assert problems(note.format(post) + block.format("", pre)) != []  # wrong note
+    assert problems(caption.format(post) + block.format("", pre)) != []  # wrong caption
+    assert problems(note.format(pre) + block.format(fixed, post)) != []  # differs, no caption
+    assert problems(note.format(pre) + caption.format(pre) + block.format(fixed, post)) != []
+    assert problems(note.format(pre) + caption.format(post) + block.format(fixed, post)) == []
+    race = "``` { .console .hvmdoc }\n$ hvmdoc race --bhyve 1 --kvm 1 --platform post-fix\n```\n"
+    assert problems(caption.format(pre) + race) != []
+    assert problems(caption.format(post) + race) == []
 
 
 def test_the_platform_label_check_tells_labels_from_other_prose(tmp_path: Path) -> None:
