@@ -35,7 +35,7 @@ from hvmdoc.tools.shellwords import (
 )
 
 if TYPE_CHECKING:
-    from hvmdoc.tools.terminal import Terminal
+    from hvmdoc.tools.terminal import Job, Terminal
 
 __all__ = ["COMMAND_HELP", "command_names", "run_capture", "run_line"]
 
@@ -61,6 +61,8 @@ COMMAND_HELP: dict[str, str] = {
     "reboot": "reboot: restart the host; autoboot VMs race for the HVM lock",
     "jobs": "jobs: list background jobs (start one with a trailing &)",
     "kill": "kill %N | PID: stop a background job",
+    "fg": "fg [%N]: bring a background job to the foreground (Ctrl-C then stops it)",
+    "bg": "bg [%N]: resume a stopped job in the background (jobs here never stop)",
     "help": "help: this list",
     "reset": "reset: (hvmdoc) start over on a fresh host of this scenario; jobs and mdb end",
     "pwd": "pwd: the current directory",
@@ -110,6 +112,8 @@ def _commands() -> dict[str, Command]:
         "reboot": _reboot,
         "jobs": _jobs,
         "kill": _kill,
+        "fg": _fg,
+        "bg": _bg,
         "help": _help,
         "pwd": _pwd,
         "cd": _cd,
@@ -321,6 +325,8 @@ _BUILTINS = frozenset(
         "echo",
         "jobs",
         "kill",
+        "fg",
+        "bg",
         "help",
         "pwd",
         "cd",
@@ -695,6 +701,40 @@ def _jobs(ctx: Context) -> int:
             continue
         ctx.out(job.line(current=index == len(jobs) - 1, long="l" in flags) + "\n")
     ctx.terminal.forget_jobs()
+    return 0
+
+
+def _job_for(ctx: Context, name: str) -> Job | None:
+    """The job a ``fg``/``bg`` operand names (``%N``, ``N``, ``%+``; none: the
+    current one), or None after bash's ``jobspec`` error (``jobs.c``
+    ``get_job_spec()``, ``builtins/common.c`` ``sh_badjob()``)."""
+    args = ctx.argv[1:]
+    spec = args[0] if args else "%+"
+    job = ctx.terminal.find_job(spec if spec.startswith("%") else f"%{spec}")
+    if job is None:
+        shown = "current" if not args or spec in {"%", "%%", "%+"} else spec
+        ctx.err(f"{SHELL_NAME}: {name}: {shown}: no such job\n")
+    return job
+
+
+def _fg(ctx: Context) -> int | LongRunning:
+    """bash's ``fg``: print the job's command and wait for it in the foreground,
+    where Ctrl-C stops it as it stops a ``dtrace`` started there."""
+    job = _job_for(ctx, "fg")
+    if job is None:
+        return 1
+    ctx.terminal.take_job(job)
+    ctx.out(job.text + "\n")
+    return job.run.status if job.run.done else job.run
+
+
+def _bg(ctx: Context) -> int:
+    """bash's ``bg``: the emulated host's jobs never stop (no Ctrl-Z), so a
+    running job gets bash's "already in background" answer."""
+    job = _job_for(ctx, "bg")
+    if job is None:
+        return 1
+    ctx.err(f"{SHELL_NAME}: bg: job {job.number} already in background\n")
     return 0
 
 

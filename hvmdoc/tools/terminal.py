@@ -260,6 +260,10 @@ class Terminal:
             return next((job for job in self._jobs if job.number == int(body)), None)
         return next((job for job in self._jobs if job.text.startswith(body)), None)
 
+    def take_job(self, job: Job) -> None:
+        """Remove ``job`` from the job list: ``fg`` brought it to the foreground."""
+        self._jobs.remove(job)
+
     def end_job(self, job: Job, signal: str) -> None:
         """Stop a background job with ``signal``; bash reports it before the next
         prompt (``[1]+  Done                    CMD`` for a dtrace, which exits 0

@@ -397,3 +397,40 @@ def test_grep_on_files_and_pipes(term: Terminal) -> None:
 
 def test_clear_prints_nothing_in_a_transcript(term: Terminal) -> None:
     assert term.execute("clear") == "" and term.exit_status == 0
+
+
+def test_fg_brings_a_background_dtrace_back_and_ctrl_c_stops_it(term: Terminal) -> None:
+    """bash's fg prints the job's command and waits for it; Ctrl-C then stops
+    the dtrace as it stops one started in the foreground."""
+    dtrace = "dtrace -n 'hvm_excl_*:entry { trace(arg0) }'"
+    term.execute(dtrace + " &")
+    assert len(term.jobs) == 1
+    job = term.start("fg")
+    assert not isinstance(job, str)
+    assert term.jobs == []
+    assert job.read() == dtrace + "\n"
+    other = term.session.terminal()
+    other.execute("vmadm start $(vm test)")
+    assert "hvm_excl_hold:entry" in job.read()
+    assert job.interrupt().startswith("\n")
+    assert not job.running and term.exit_status == 0
+    assert term.execute("jobs") == ""
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("fg", "-bash: fg: current: no such job\n"),
+        ("fg %3", "-bash: fg: %3: no such job\n"),
+        ("bg", "-bash: bg: current: no such job\n"),
+    ],
+)
+def test_fg_and_bg_without_such_a_job(term: Terminal, line: str, error: str) -> None:
+    assert term.execute(line) == error
+    assert term.exit_status == 1
+
+
+def test_bg_of_a_running_job_says_it_is_already_in_background(term: Terminal) -> None:
+    term.execute("dtrace -n 'hvm_excl_hold:entry' &")
+    assert term.execute("bg %1") == "-bash: bg: job 1 already in background\n"
+    assert len(term.jobs) == 1
