@@ -437,6 +437,10 @@ def parse(
             mode = ":" in line and "  " not in trimmed
         row = _parse_row(line if mode else trimmed, cols, mode)
         if isinstance(row, tuple):
+            misaligned = _misaligned_heading(trimmed)
+            if misaligned is not None:
+                column, expected = misaligned
+                raise ParseError(source, number, column + 1, line, expected)
             column, more = row
             shape = f"a vmadm list row of {len(cols)} columns ({','.join(cols)})"
             expected = f"the end of {shape}: {_MORE_COLUMNS}" if more else shape
@@ -502,6 +506,21 @@ def _parse_header(line: str) -> ListHeader | None:
     header = ListHeader(tuple(field_for_header(w) for w in words), parsable)
     rendered = next(render_record(header))
     return header if rendered == line else None
+
+
+def _misaligned_heading(line: str) -> tuple[int, str] | None:
+    """For a line of known headings at the wrong widths (spaces squeezed by a
+    chat or a mail client): (column where it departs from vmadm's rendering of
+    the same headings, what was expected there); None for any other line."""
+    words = line.split()
+    if not words or ":" in line or not all(_looks_like_header(w) for w in words):
+        return None
+    rendered = next(render_record(ListHeader(tuple(field_for_header(w) for w in words), False)))
+    column = next(
+        (i for i, (a, b) in enumerate(zip(line, rendered, strict=False)) if a != b),
+        min(len(line), len(rendered)),
+    )
+    return column, f"a vmadm list heading at vmadm's column widths: {rendered!r}"
 
 
 def _looks_like_header(word: str) -> bool:

@@ -307,3 +307,20 @@ def test_vmadm_get_nested_object_round_trips() -> None:
     assert isinstance(record, vmadm.Json)
     assert record.data["nics"][0]["mac"] == "00:15:00:05:d2:a6"
     assert list(vmadm.render([record])) == VMADM_GET_492
+
+
+@pytest.mark.parametrize(
+    ("line", "column"),
+    [
+        ("UUID  TYPE", 7),  # squeezed by a chat client
+        ("UUID                                  TYPE  RAM      STATE   ALIAS", 62),
+    ],
+)
+def test_a_heading_at_the_wrong_widths_says_so(line: str, column: int) -> None:
+    with pytest.raises(ParseError) as caught:
+        list(vmadm.parse([line + "\n"]))
+    error = caught.value
+    assert (error.line, error.column) == (1, column)
+    assert "a vmadm list heading at vmadm's column widths" in error.expected
+    rendered = next(vmadm.render([vmadm.ListHeader(tuple(line.lower().split()), False)]))
+    assert repr(rendered) in error.expected
