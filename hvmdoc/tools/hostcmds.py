@@ -10,6 +10,8 @@ arguments; the heading uses the same widths. The rows are the model's
 
 from __future__ import annotations
 
+import re
+
 from hvmdoc.tools import bre
 from hvmdoc.tools.process import Context
 
@@ -76,8 +78,6 @@ def grep_command(ctx: Context) -> int:
     files or standard input (illumos ``grep.c``): ``FILE:`` before each line
     when there are several files, ``N:`` with ``-n``; exit 0 when a line
     matched, 1 when none did, 2 on an error (``grep: can't open "F"``)."""
-    import re
-
     flags: set[str] = set()
     patterns: list[str] = []
     args = ctx.argv[1:]

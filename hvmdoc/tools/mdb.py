@@ -60,8 +60,18 @@ if TYPE_CHECKING:
 
 __all__ = ["DCMDS", "REAL_DCMDS", "WALKERS", "MdbSession", "mdb_command"]
 
+#: The emulated dcmds with their descriptions from ``mdb_cmds.c``'s dcmd table.
+_DCMD_DESCRIPTIONS = {
+    "dcmds": "list available debugger commands",
+    "help": "list commands/command help",
+    "nm": "print symbols",
+    "print": "print the contents of a data structure",
+    "quit": "quit debugger",
+    "walk": "walk data structure",
+    "whatis": "given an address, return information",
+}
 #: dcmds this emulation runs.
-DCMDS = ("dcmds", "help", "nm", "print", "quit", "walk", "whatis")
+DCMDS = tuple(sorted(_DCMD_DESCRIPTIONS))
 #: Walkers this emulation knows.
 WALKERS = ("list", "zone")
 #: A few more dcmds a real ``mdb -k`` has (``mdb_cmds.c`` builtins and the
@@ -580,17 +590,6 @@ _MDB_HELP = (
     "For information on command-line options, type:\n\n"
     "      $ mdb -?      ... in your shell for a complete list of options\n\n"
 )
-
-#: The emulated dcmds with their descriptions from ``mdb_cmds.c``'s dcmd table.
-_DCMD_DESCRIPTIONS = {
-    "dcmds": "list available debugger commands",
-    "help": "list commands/command help",
-    "nm": "print symbols",
-    "print": "print the contents of a data structure",
-    "quit": "quit debugger",
-    "walk": "walk data structure",
-    "whatis": "given an address, return information",
-}
 
 
 class _QuitError(Exception):

@@ -14,11 +14,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 
-class ScriptTerminal(Protocol):
-    """What `replay` needs of a terminal (the tools' ``Terminal`` has it)."""
-
-    @property
-    def prompt(self) -> str: ...
+class _TypedAt(Protocol):
+    """A terminal lines are typed at (the tools' ``Terminal`` is one)."""
 
     @property
     def in_mdb(self) -> bool: ...
@@ -27,6 +24,13 @@ class ScriptTerminal(Protocol):
     def closed(self) -> bool: ...
 
     def execute(self, line: str) -> str: ...
+
+
+class ScriptTerminal(_TypedAt, Protocol):
+    """What `replay` needs of a terminal: its prompt too."""
+
+    @property
+    def prompt(self) -> str: ...
 
 
 def input_lines(text: str) -> Iterator[str]:
@@ -60,19 +64,11 @@ def replay(
             break
 
 
-class UnseenTerminal(Protocol):
-    """What `run_unseen` needs of a terminal (the tools' ``Terminal`` has it)."""
+class UnseenTerminal(_TypedAt, Protocol):
+    """What `run_unseen` needs of a terminal: its exit status too."""
 
     @property
     def exit_status(self) -> int: ...
-
-    @property
-    def in_mdb(self) -> bool: ...
-
-    @property
-    def closed(self) -> bool: ...
-
-    def execute(self, line: str) -> str: ...
 
 
 #: How many lines of a failed command's output `Unseen.describe` quotes.
