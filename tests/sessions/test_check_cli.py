@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from support import check_pages
 
 from hvmdoc import __version__
 
@@ -13,14 +13,7 @@ from .pages import FRONT, fence
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def hvmdoc_check(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "hvmdoc", "check", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+hvmdoc_check = check_pages
 
 
 def test_real_commands_pass_and_a_wrong_output_is_exit_1(tmp_path: Path) -> None:

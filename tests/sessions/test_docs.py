@@ -16,14 +16,12 @@ check`` itself, on a copy of a page.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from support import shared_file
+from support import check_pages, shared_file
 
 from hvmdoc.sessions.blocks import Document, SessionBlock, load
 from hvmdoc.sessions.compare import is_elision
@@ -254,13 +252,7 @@ def test_hvmdoc_check_fails_a_mutated_copy_with_file_line_and_diff(tmp_path: Pat
     page = tmp_path / "docs" / "who-holds-it.md"
     page.parent.mkdir()
     page.write_text(_mutated_text(document.page.text, file_line, "edit"), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "hvmdoc", "check", str(page)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = check_pages(page)
     assert result.returncode == 1, result.stdout + result.stderr
     step = next(s for s in block.steps if s.index < index <= s.index + len(s.output))
     assert f"{page}:{block.fence.line + 1 + step.index}: " in result.stdout, result.stdout

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from support import ROOT
+from support import ROOT, check_pages
 
 WORKSHOP = ROOT / "docs" / "workshop"
 LABS = sorted(WORKSHOP.glob("lab-*.md"))
@@ -47,14 +45,7 @@ def test_lab_has_goal_time_steps_expectations_questions_and_folded_solution(lab:
 
 
 def test_every_workshop_session_replays() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "hvmdoc", "check", "docs/workshop"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    result = check_pages("docs/workshop")
     assert result.returncode == 0, result.stdout + result.stderr
     sessions = int(re.search(r"(\d+) sessions", result.stdout + result.stderr).group(1))  # type: ignore[union-attr]
     assert sessions >= 20
